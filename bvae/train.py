@@ -40,7 +40,7 @@ class TrainConfig:
     c_ramp:float=0.8 # fraction of training over which C rises linearly from 0 to c_max
     epochs:int=12 # passes over the training set
     batch_size:int=32 # images per step (the seed's)
-    lr:float=5e-3 # peak learning rate of Adam
+    lr:float=8e-3 # peak learning rate of Adam
     schedule:str='cosine' # 'cosine' (short warm-up, then cosine decay to lr/10) or 'constant' (the seed's)
     precision:str='auto' # 'auto' (bf16 autocast where the hardware has it), 'fp32' or 'bf16'
     seed:int=0 # seeds the initial weights, the batch order and the reparameterisation noise
