@@ -14,7 +14,7 @@ from .train import (OBJECTIVES, SCHEDULES, PRECISIONS, TrainConfig, CheckpointEr
                         RunMismatchError, read_checkpoint, run_data, train_run, load_run, plot_history, plot_reconstructions)
 
 # %% auto #0
-__all__ = ['cmd_train', 'parser', 'main']
+__all__ = ['cmd_train', 'cmd_traverse', 'parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #cc8b0ac6
 _T = TrainConfig()
@@ -59,6 +59,15 @@ def cmd_train(a):
     print(f"trained β={cfg.beta:g} on {cfg.dataset} for {cfg.epochs} epochs in {h['time']:.0f} s: test -ELBO {h['test_nelbo']:.1f} nats "
           f"(reconstruction {h['test_recon']:.1f}, KL {h['test_kl']:.1f}); wrote {out}/model.safetensors, run.json, losses.png, reconstructions.png")
 
+# %% ../nbs/09_cli.ipynb #6afb06bf
+def cmd_traverse(a):
+    "Write the per-dimension GIFs, the combined GIF and the KL-ordered grid of the run in `a.run_dir`."
+    from bvae.traverse import write_traversals
+    iters_step = dict(iters=a.iters, step=a.step) if a.iters is not None or a.step is not None else {}
+    files = write_traversals(a.run_dir, a.out, start=a.start, index=a.index, n=a.n, lo=a.range[0], hi=a.range[1],
+                             frames=a.frames, dims=a.dims, seed=a.seed, **iters_step)
+    print(f"wrote {len(files)} files to {a.out}: " + ', '.join(sorted(Path(f).name for f in files.values())))
+
 # %% ../nbs/09_cli.ipynb #7e0284a1
 def parser() -> argparse.ArgumentParser:
     "The `bvae` command's parser, with one sub-command per job."
@@ -70,6 +79,20 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument('--device', default=None, help='cuda, mps or cpu (default: the best available)')
     t.add_argument('--resume', action='store_true', help='continue the run already in --out from its last checkpoint')
     t.set_defaults(func=cmd_train)
+
+    v = sub.add_parser('traverse', help="write a run's latent traversals", description='Write per-dimension traversal GIFs, a GIF of all dimensions and the KL-ordered grid PNG of a trained run.')
+    v.add_argument('run_dir', help='a run folder written by `bvae train` (or a cached run)')
+    v.add_argument('--out', required=True, help='folder for dimNN.gif, all_dims.gif and grid.png')
+    v.add_argument('--start', choices=('image', 'zero', 'random'), default='image', help='start code: posterior mean of a test image, zero, or prior draws (default: %(default)s)')
+    v.add_argument('--index', type=int, default=0, help='first test image, for --start image (default: %(default)s)')
+    v.add_argument('--n', type=int, default=1, help='start codes shown side by side in each frame (default: %(default)s; the seed used 32 random ones)')
+    v.add_argument('--range', type=float, nargs=2, default=(-3.0, 3.0), metavar=('LO', 'HI'), help='values in prior standard deviations (default: -3 3)')
+    v.add_argument('--frames', type=int, default=25, help='frames over --range (default: %(default)s)')
+    v.add_argument('--iters', type=int, default=None, help="the seed's form instead of --range: ITERS frames of start + i*STEP")
+    v.add_argument('--step', type=float, default=None, help="the seed's form: step per frame (negative to decrease)")
+    v.add_argument('--dims', type=int, nargs='+', default=None, help='latent dimensions to traverse (default: all)')
+    v.add_argument('--seed', type=int, default=0, help='seed of --start random (default: %(default)s)')
+    v.set_defaults(func=cmd_traverse)
     return p
 
 _ERRORS = (ValueError, DatasetError, CheckpointError, RunMismatchError, NonFiniteLossError, FileNotFoundError)
