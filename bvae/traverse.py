@@ -5,6 +5,7 @@
 # %% ../nbs/04_traversal.ipynb #c4ada4ba
 from __future__ import annotations
 import io, math, time
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,8 +25,9 @@ from .train import Run, load_run, run_data, use_bf16
 # %% auto #0
 __all__ = ['LABEL_H', 'KL_INACTIVE', 'TraversalError', 'start_codes', 'seed_values', 'std_values', 'check_dims',
            'traversal_codes', 'decode_pixels', 'traverse', 'upscale', 'tile', 'label_strips', 'value_labels',
-           'traversal_frames', 'combine', 'gif_bytes', 'png_bytes', 'dim_kl', 'run_kl', 'kl_order', 'traversal_grid',
-           'show_png', 'traversal_gifs', 'as_run', 'write_traversals', 'code_png', 'TraversePanel', 'traverse_panel']
+           'traversal_frames', 'combine', 'gif_bytes', 'png_bytes', 'dim_kl', 'run_kl', 'kl_order', 'kl_label',
+           'traversal_grid', 'show_png', 'traversal_gifs', 'as_run', 'write_traversals', 'code_png', 'TraversePanel',
+           'traverse_panel']
 
 # %% ../nbs/04_traversal.ipynb #b2d00996
 class TraversalError(ValueError):
@@ -93,6 +95,14 @@ def traversal_codes(z0:Tensor, # start codes (B, D)
     return z
 
 # %% ../nbs/04_traversal.ipynb #a1b32b92
+@contextmanager
+def _threads(n:int):
+    "Run the block on at most n of torch's CPU threads."
+    old = torch.get_num_threads()
+    if n < old: torch.set_num_threads(n)
+    try: yield
+    finally: torch.set_num_threads(old)
+
 @torch.no_grad()
 def decode_pixels(model:BetaVAE, # the decoder
                   z:Tensor, # latent codes (N, D)
@@ -101,7 +111,8 @@ def decode_pixels(model:BetaVAE, # the decoder
     "Decode codes to 8-bit pixels in batched forward passes: channels-last, bfloat16 where the hardware is fast at it."
     dev = model.device
     model.to(memory_format=torch.channels_last)  # the fast layout for the decoder's convolutions; values unchanged
-    with torch.autocast(dev.type, torch.bfloat16, enabled=len(z) > 1 and use_bf16('auto', dev)):
+    small = len(z) <= 8  # a few codes (the panel's one): threads and bfloat16 casts cost more than they save
+    with _threads(1 if small else torch.get_num_threads()), torch.autocast(dev.type, torch.bfloat16, enabled=not small and use_bf16('auto', dev)):
         out = [torch.sigmoid(model.decode(c.to(dev)).float()).mul(255).round().to(torch.uint8).cpu() for c in z.split(chunk)]
     return torch.cat(out)
 
@@ -211,7 +222,6 @@ def dim_kl(model:BetaVAE, # the encoder
            bs:int=1000 # images per encoder pass
           ) -> Tensor: # (D,)
     "Average KL (nats) between each latent dimension's posterior and the prior, over the images."
-    x = x if x.dtype != torch.uint8 else x  # converted per batch below
     kl = sum(kl_normal(*model.encode((to_float(b) if b.dtype == torch.uint8 else b).to(model.device))).sum(0).cpu() for b in x.split(bs))
     return kl / len(x)
 
@@ -224,6 +234,14 @@ def kl_order(kl:Tensor # (D,) KL per dimension
             ) -> list[int]:
     "Dimensions from the most to the least informative (ties keep their index order)."
     return torch.argsort(-kl, stable=True).tolist()
+
+def kl_label(d:int, # the dimension
+             kl:float, # its average KL in nats
+             threshold:float=KL_INACTIVE # below this it is inactive
+            ) -> tuple[str, bool]:
+    "How a dimension is labelled ('z3  1.25 nats', or 'z7  < 0.01 nats, inactive') and whether it is inactive."
+    off = kl < threshold
+    return f"z{d}  " + (f"< {threshold:g} nats, inactive" if off else f"{kl:.2f} nats"), off
 
 # %% ../nbs/04_traversal.ipynb #78978f76
 def _draw_texts(img:Tensor, texts:list, size:int) -> Tensor:
@@ -238,7 +256,7 @@ def traversal_grid(model:BetaVAE, # the trained model
                    values:Tensor|None=None, # column values (absolute); −3…3 in 13 steps if None
                    dims:list[int]|None=None, # rows to show (all if None), in KL order
                    scale:int=2, threshold:float=KL_INACTIVE, # KL below which a row is marked inactive
-                   pad:int=2, label_w:int=150, size:int=12) -> Tensor: # (H, W) uint8
+                   pad:int=2, label_w:int=170, size:int=12) -> Tensor: # (H, W) uint8
     "One row per dimension ordered by KL, one column per value, rows labelled with their KL."
     values = std_values(-3, 3, 13) if values is None else values
     keep = set(check_dims(dims, model.config.latent_dim)); order = [d for d in kl_order(kl) if d in keep]
@@ -247,8 +265,8 @@ def traversal_grid(model:BetaVAE, # the trained model
     cell, top = 28 * scale + pad, 2 * size
     img = F.pad(body, (label_w, 0, top, 0), value=255)
     texts = [((label_w + pad + cell * (i + .5), top - 4), f"{v:+g}", 0, 'ms') for i, v in enumerate(values.tolist())]
-    texts += [((4, top + pad + cell * (r + .5)), f"z{d}  {kl[d]:.2f} nats" + ("  inactive" if kl[d] < threshold else ""),
-               160 if kl[d] < threshold else 0, 'lm') for r, d in enumerate(order)]
+    labels = [kl_label(d, kl[d].item(), threshold) for d in order]
+    texts += [((4, top + pad + cell * (r + .5)), text, 150 if off else 0, 'lm') for r, (text, off) in enumerate(labels)]
     return _draw_texts(img, [((4, top - 4), 'dim   KL', 0, 'ls')] + texts, size)
 
 # %% ../nbs/04_traversal.ipynb #cfecdbaf
@@ -306,11 +324,11 @@ def write_traversals(run:Run|str|Path, # a trained run, or its folder
     "Write `dimNN.gif` per dimension, `all_dims.gif` and the KL-ordered `grid.png`; returns {name: path}."
     run = as_run(run)
     z0, (values, relative), kl = _start(run, start, index, n, seed), _sweep(lo, hi, frames, iters, step), run_kl(run)
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     files = {f'dim{int(k[4:]):02d}.gif' if k.startswith('dim_') else 'all_dims.gif': b
              for k, b in traversal_gifs(run.model, z0, values, relative, dims, kl, scale, fps, bounce).items()}
-    grid = traversal_grid(run.model, z0[:1], kl, std_values(lo, hi, 13) if iters is None else None, dims, scale)
+    grid = traversal_grid(run.model, z0[:1], kl, std_values(lo, hi, 13), dims, scale)
     files['grid.png'] = png_bytes(grid, 6)
+    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     for name, data in files.items(): (out/name).write_bytes(data)
     return {name.rsplit('.', 1)[0]: out/name for name in files}
 
@@ -326,8 +344,8 @@ def code_png(model:BetaVAE, # the decoder
 # %% ../nbs/04_traversal.ipynb #5b955b6b
 class TraversePanel(widgets.VBox):
     "Sliders over a run's latent code, decoded while you drag; build it with `traverse_panel`."
-    def __init__(self, runs:dict, images:Tensor, scale:int=5, lim:float=4.):
-        self.runs, self.images, self.scale, self.lim, self.seed, self._quiet = runs, images, scale, lim, 0, False
+    def __init__(self, runs:dict, images:Tensor, scale:int=5, lim:float=4., step:float=0.01):
+        self.runs, self.images, self.scale, self.lim, self.step, self.seed, self._quiet = runs, images, scale, lim, step, 0, False
         self.run_pick = widgets.Dropdown(options=list(runs), description='run')
         self.start_pick = widgets.ToggleButtons(options=['image', 'zero', 'random'], description='start')
         self.index = widgets.BoundedIntText(0, min=0, max=len(images) - 1, description='test image')
@@ -354,24 +372,24 @@ class TraversePanel(widgets.VBox):
 
     def redraw(self):
         "Decode the sliders' code into the image with `code_png`, and say how long it took."
-        t = time.perf_counter()
+        t, self.draws = time.perf_counter(), getattr(self, 'draws', 0) + 1
         self.image.value = code_png(self.run.model, self.code(), self.scale)
         self.last_ms = 1000 * (time.perf_counter() - t)
         self.info.value = f"{self.run_pick.value}, start: {self.start_pick.value}; decoded in {self.last_ms:.1f} ms"
 
 # %% ../nbs/04_traversal.ipynb #31129065
 def _slider_row(d:int, kl:float, slider) -> widgets.HBox:
-    off = kl < KL_INACTIVE
-    text = f"<span style='color:{'#999' if off else 'inherit'}'>z{d} · {kl:.2f} nats{' · inactive' if off else ''}</span>"
-    return widgets.HBox([widgets.HTML(text, layout=widgets.Layout(width='190px')), slider])
+    text, off = kl_label(d, kl)
+    html = f"<span style='color:{'#999' if off else 'inherit'}'>{text}</span>"
+    return widgets.HBox([widgets.HTML(html, layout=widgets.Layout(width='200px')), slider])
 
 def _use_run(self:TraversePanel):
     "One slider per dimension of the chosen run, in its KL order; then restart."
     kl = run_kl(self.run); self.order = kl_order(kl)
     for row in self.slider_box.children: [w.close() for w in row.children]; row.close()
-    self.sliders = [widgets.FloatSlider(0., min=-self.lim, max=self.lim, step=0.05, readout_format='+.2f',
+    self.sliders = [widgets.FloatSlider(0., min=-self.lim, max=self.lim, step=self.step, readout_format='+.2f',
                                         layout=widgets.Layout(width='320px')) for _ in self.order]
-    for i, s in enumerate(self.sliders): s.add_class(f'bvae-slider-{i}'); s.observe(lambda _: self._quiet or self.redraw(), 'value')
+    for i, s in enumerate(self.sliders): s.add_class(f'bvae-slider-{i}'); s.observe(self._moved, 'value')
     self.slider_box.children = [_slider_row(d, kl[d].item(), s) for d, s in zip(self.order, self.sliders)]
     self.restart()
 
@@ -381,9 +399,13 @@ def _start_code(self:TraversePanel) -> Tensor: # (D,)
     if kind == 'image': return start_codes(m, self.images[self.index.value:self.index.value + 1])[0]
     return start_codes(m, kind, 1, self.seed)[0]
 
+def _moved(self:TraversePanel, change):
+    "A slider moved: redraw, unless we are setting them all or it is the browser echoing a value snapped to the step."
+    if not self._quiet and abs(change['new'] - change['old']) > self.step / 100: self.redraw()
+
 def _restart(self:TraversePanel):
-    "Set the sliders to the start code (clipped to their range), show the original if any, redraw once."
-    z = self.start_code().clamp(-self.lim, self.lim)  # (D,)
+    "Set the sliders to the start code (clipped to their range, rounded to their step), show the original if any, redraw once."
+    z = (self.start_code().clamp(-self.lim, self.lim) / self.step).round() * self.step  # (D,) on the sliders' grid
     self._quiet = True
     for s, d in zip(self.sliders, self.order): s.value = z[d].item()
     self._quiet = False
@@ -398,7 +420,8 @@ def _reroll(self:TraversePanel, _=None):
     if self.start_pick.value == 'random': self.restart()
     else: self.start_pick.value = 'random'
 
-TraversePanel.use_run, TraversePanel.start_code, TraversePanel.restart, TraversePanel._reroll = _use_run, _start_code, _restart, _reroll
+TraversePanel.use_run, TraversePanel.start_code, TraversePanel.restart = _use_run, _start_code, _restart
+TraversePanel._moved, TraversePanel._reroll = _moved, _reroll
 
 # %% ../nbs/04_traversal.ipynb #8d675ef8
 def traverse_panel(runs:dict|Run|str|Path, # {label: Run}, e.g. {'β = 10': …, 'β = 1': …}, or one run (or its folder)
