@@ -14,7 +14,7 @@ from .train import (OBJECTIVES, SCHEDULES, PRECISIONS, TrainConfig, CheckpointEr
                         RunMismatchError, read_checkpoint, run_data, train_run, load_run, plot_history, plot_reconstructions)
 
 # %% auto #0
-__all__ = ['cmd_train', 'cmd_traverse', 'cmd_sweep', 'parser', 'main']
+__all__ = ['cmd_train', 'cmd_traverse', 'cmd_sweep', 'cmd_compare', 'parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #cc8b0ac6
 _T = TrainConfig()
@@ -75,6 +75,13 @@ def cmd_sweep(a):
     for r in runs: print(f"β={r.config.beta:g} seed={r.config.seed}: test -ELBO {r.history[-1]['test_nelbo']:.1f} nats  {r.path}")
     print(f"{len(runs)} runs; compare them with: bvae compare {' '.join(str(r.path) for r in runs[:2])} ... --out report/")
 
+# %% ../nbs/09_cli.ipynb #76c0a9c1
+def cmd_compare(a):
+    "Write the comparison table and figures of the runs in `a.run_dirs`."
+    from bvae.compare import write_report
+    files = write_report([load_run(d) for d in a.run_dirs], a.out)
+    print(f"compared {len(a.run_dirs)} runs; wrote {len(files)} files to {a.out}: " + ', '.join(sorted(Path(f).name for f in files)))
+
 # %% ../nbs/09_cli.ipynb #7e0284a1
 def parser() -> argparse.ArgumentParser:
     "The `bvae` command's parser, with one sub-command per job."
@@ -109,6 +116,11 @@ def parser() -> argparse.ArgumentParser:
     _train_args(w)
     w.add_argument('--workers', type=int, default=1, help='runs trained at once, in separate processes (default: %(default)s)')
     w.set_defaults(func=cmd_sweep)
+
+    c = sub.add_parser('compare', help='compare runs that differ in β and seed', description='Measure runs on their held-out split and write the table (CSV, Markdown) and figures of the β comparison.')
+    c.add_argument('run_dirs', nargs='+', help='run folders (from bvae train or bvae sweep), same data, architecture and budget')
+    c.add_argument('--out', required=True, help='folder for the report')
+    c.set_defaults(func=cmd_compare)
     return p
 
 _ERRORS = (ValueError, DatasetError, CheckpointError, RunMismatchError, NonFiniteLossError, FileNotFoundError)

@@ -320,7 +320,8 @@ def cache_root() -> Path:
 
 def run_name(cfg:TrainConfig, model_cfg:VAEConfig=VAEConfig()) -> str:
     "A readable, unique folder name for a configuration: dataset, β, seed and a hash of everything."
-    key = hashlib.sha1(json.dumps(dict(model=asdict(model_cfg), train=asdict(cfg)), sort_keys=True).encode()).hexdigest()[:10]
+    train = asdict(cfg) | {'beta': int(cfg.beta) if float(cfg.beta).is_integer() else cfg.beta}  # β = 4 and 4.0 are one run
+    key = hashlib.sha1(json.dumps(dict(model=asdict(model_cfg), train=train), sort_keys=True).encode()).hexdigest()[:10]
     return f"{cfg.dataset}-{cfg.objective}{cfg.beta:g}-d{model_cfg.latent_dim}-s{cfg.seed}-{key}"
 
 def is_done(run_dir:str|Path) -> bool:
