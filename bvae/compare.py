@@ -36,7 +36,6 @@ def sweep_configs(betas:list, # the β values, in the order wanted
     if not betas or not seeds: raise ValueError(f"a sweep needs at least one β and one seed, got betas={betas}, seeds={seeds}")
     if len(set(betas)) < len(betas) or len(set(seeds)) < len(seeds):
         raise ValueError(f"each β and each seed may appear once, got betas={betas}, seeds={seeds}")
-    betas = [int(b) if float(b).is_integer() else float(b) for b in betas]  # 4.0 and 4: one cache key (see below)
     return [replace(base or book_config(), beta=b, seed=int(s)) for b in betas for s in seeds]
 
 # %% ../nbs/05_beta_comparison.ipynb #d935dbb7
