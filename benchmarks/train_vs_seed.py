@@ -15,7 +15,6 @@ bvae's images/s over the seed's).
     python benchmarks/train_vs_seed.py --dataset fashion-mnist --device cuda
 """
 import argparse, sys, time
-from dataclasses import replace
 
 import numpy as np
 import torch, torchvision, tqdm
@@ -23,7 +22,7 @@ import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 
-from bvae.data import load_dataset, ImageData
+from bvae.data import ImageData
 from bvae.train import TrainConfig, evaluate, fit, new_model, run_data
 from bvae.model import VAEConfig
 

@@ -23,7 +23,7 @@ The model is the cached book run for β = 10 if it is finished, else any finishe
     python benchmarks/traverse_vs_seed.py
     python benchmarks/traverse_vs_seed.py --iters 20   # a shorter run
 """
-import argparse, copy, itertools, os, sys, tempfile, time, typing, uuid
+import argparse, copy, itertools, os, tempfile, time, typing, uuid
 from pathlib import Path
 
 import matplotlib; matplotlib.use('Agg')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_cli.ipynb #f60e8885
 from __future__ import annotations
-import argparse, sys, time
+import argparse, sys
 from dataclasses import asdict, fields
 from pathlib import Path
 

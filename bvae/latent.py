@@ -10,9 +10,8 @@ import torch
 from torch import Tensor
 from threadpoolctl import threadpool_limits
 
-from .data import Split, show_images
+from .data import show_images
 from .model import BetaVAE
-from .traverse import start_codes
 
 # %% auto #0
 __all__ = ['embed_2d', 'separation', 'plot_map', 'manifold_codes', 'decoded_manifold', 'plot_manifold']

@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_model.ipynb #2387afe4
 from __future__ import annotations
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 
 import torch
 from torch import nn, Tensor

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import fcntl, hashlib, json, math, os, tempfile, time
 from contextlib import contextmanager
-from dataclasses import dataclass, asdict, field
+from dataclasses import dataclass, asdict
 from functools import lru_cache
 from pathlib import Path
 
