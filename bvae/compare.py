@@ -29,19 +29,19 @@ __all__ = ['METRICS', 'sweep_configs', 'sweep', 'encode_split', 'unit_activity',
 # %% ../nbs/05_beta_comparison.ipynb #f208a258
 def sweep_configs(betas:list, # the β values, in the order wanted
                   seeds:list=(0,), # run seeds, each trained for every β
-                  base:TrainConfig|None=None # everything else; `book_config()` if None
+                  base:TrainConfig|None=None # everything else; `TrainConfig()` if None
                  ) -> list[TrainConfig]:
     "One configuration per (β, seed), β-major: `base` with only β and the seed replaced."
     betas, seeds = list(betas), list(seeds)
     if not betas or not seeds: raise ValueError(f"a sweep needs at least one β and one seed, got betas={betas}, seeds={seeds}")
     if len(set(betas)) < len(betas) or len(set(seeds)) < len(seeds):
         raise ValueError(f"each β and each seed may appear once, got betas={betas}, seeds={seeds}")
-    return [replace(base or book_config(), beta=b, seed=int(s)) for b in betas for s in seeds]
+    return [replace(base or TrainConfig(), beta=b, seed=int(s)) for b in betas for s in seeds]
 
 # %% ../nbs/05_beta_comparison.ipynb #d935dbb7
 def sweep(betas:list, # the β values
           seeds:list=(0,), # run seeds, each trained for every β
-          base:TrainConfig|None=None, # everything but β and the seed; `book_config()` if None
+          base:TrainConfig|None=None, # everything but β and the seed; `TrainConfig()` if None
           workers:int=1, # runs trained at once, in separate processes
           progress:bool=True, # say what is cached and show training progress
           model_cfg:VAEConfig=VAEConfig() # the architecture, the same for every run

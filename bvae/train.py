@@ -16,7 +16,7 @@ from safetensors import SafetensorError
 from safetensors.torch import save as st_save, load as st_load
 from tqdm.auto import tqdm
 
-from .data import DATASETS, ImageData, Split, Batches, load_dataset, quick_mode
+from .data import DATASETS, ImageData, Split, Batches, load_dataset
 from .model import BetaVAE, VAEConfig
 from .loss import LossParts, beta_vae_loss, capacity_loss, capacity_at, kl_normal, recon_bernoulli
 
@@ -69,7 +69,7 @@ def book_config(beta:float=1.0, # weight of the KL
                 seed:int=0, # run seed
                 **kw) -> TrainConfig:
     "The configuration the notebooks share: 12 epochs of the embedded digits, or a few steps of a few digits in quick mode."
-    quick = dict(epochs=2, n_train=512, n_test=256) if quick_mode() else {}
+    quick = dict(epochs=2, n_train=512, n_test=256) if QUICK else {}
     return TrainConfig(beta=beta, seed=seed, **{**quick, **kw})
 
 # %% ../nbs/03_training.ipynb #8dc9d817
