@@ -64,13 +64,13 @@ def seed_recipe(beta:float=10.0, # the seed trains β = 10, then β = 1
     "The seed notebook's training settings."
     return TrainConfig(beta=beta, **{**dict(epochs=10, batch_size=32, lr=1e-3, schedule='constant', precision='fp32'), **kw})
 
-# %% ../nbs/03_training.ipynb #2ed7fc38
+# %% ../nbs/03_training.ipynb #0bf25f04
 def book_config(beta:float=1.0, # weight of the KL
                 seed:int=0, # run seed
+                quick:bool=False, # the notebooks' quick mode (under `nbdev_test`): a few steps of a few digits
                 **kw) -> TrainConfig:
-    "The configuration the notebooks share: 12 epochs of the embedded digits, or a few steps of a few digits in quick mode."
-    quick = dict(epochs=2, n_train=512, n_test=256) if QUICK else {}
-    return TrainConfig(beta=beta, seed=seed, **{**quick, **kw})
+    "The configuration the notebooks share: 12 epochs of the embedded digits, or a few steps of a few digits when `quick`."
+    return TrainConfig(beta=beta, seed=seed, **{**(dict(epochs=2, n_train=512, n_test=256) if quick else {}), **kw})
 
 # %% ../nbs/03_training.ipynb #8dc9d817
 def pick_device(device:str|torch.device|None=None # 'cuda', 'mps', 'cpu'…; automatic if None
