@@ -64,7 +64,7 @@ def seed_recipe(beta:float=10.0, # the seed trains β = 10, then β = 1
     "The seed notebook's training settings."
     return TrainConfig(beta=beta, **{**dict(epochs=10, batch_size=32, lr=1e-3, schedule='constant', precision='fp32'), **kw})
 
-# %% ../nbs/03_training.ipynb #0bf25f04
+# %% ../nbs/03_training.ipynb #d4d5c1de
 def book_config(beta:float=1.0, # weight of the KL
                 seed:int=0, # run seed
                 quick:bool=False, # the notebooks' quick mode (under `nbdev_test`): a few steps of a few digits
