@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn, Tensor
 
+from .data import ConfigError
+
 # %% auto #0
 __all__ = ['VAEConfig', 'reparameterize', 'BetaVAE']
 
@@ -21,8 +23,8 @@ class VAEConfig:
     img_size:int=28 # height and width of the input images (the architecture is built for 28)
 
     def __post_init__(self):
-        if self.latent_dim < 1: raise ValueError(f"latent_dim must be at least 1, got {self.latent_dim}")
-        if self.img_size != 28: raise ValueError(f"the seed's architecture is built for 28×28 images, got img_size={self.img_size}")
+        if self.latent_dim < 1: raise ConfigError(f"latent_dim must be at least 1, got {self.latent_dim}")
+        if self.img_size != 28: raise ConfigError(f"the seed's architecture is built for 28×28 images, got img_size={self.img_size}")
 
 # %% ../nbs/01_model.ipynb #6f130a35
 def reparameterize(mean:Tensor, # posterior means (B, D)
