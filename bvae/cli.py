@@ -102,7 +102,7 @@ def cmd_compare(a):
         if not r.done: raise BvaeError(f"{r.path}: the run is unfinished (epoch {len(r.history)} of {r.config.epochs}); finish it with `bvae train --resume` first")
     for r in runs: data_of(r, a.data_dir)  # each run's own data, checked before any work
     check_writable(a.out)
-    files = write_report(runs, a.out)
+    files = write_report(runs, a.out, root=a.data_dir)
     print(f"compared {len(a.run_dirs)} runs; wrote {len(files)} files to {a.out}: " + ', '.join(sorted(Path(f).name for f in files)))
 
 # %% ../nbs/09_cli.ipynb #9ddfd696
