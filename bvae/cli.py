@@ -25,7 +25,7 @@ def field_help(cls:type # a dataclass whose fields carry a `# comment` on their 
 
 # %% ../nbs/09_cli.ipynb #8514f4c9
 _CHOICES = dict(dataset=DATASETS, objective=OBJECTIVES, schedule=SCHEDULES, precision=PRECISIONS)
-_TYPES = dict(int=int, float=float, str=str)
+_TYPES = {'int': int, 'float': float, 'str': str, 'int|None': int, 'float|None': float}
 
 def add_config_args(p:argparse.ArgumentParser, # the (sub-)parser to add options to
                     cls:type, # a config dataclass (`TrainConfig`, `VAEConfig`, ...)
@@ -35,9 +35,11 @@ def add_config_args(p:argparse.ArgumentParser, # the (sub-)parser to add options
     helps = field_help(cls)
     for f in fields(cls):
         if f.name in skip: continue
-        help = helps.get(f.name, '').replace('%', '%%') + ' (default: %(default)s)'
-        p.add_argument('--' + f.name.replace('_', '-'), dest=f.name, type=_TYPES[str(f.type)], default=f.default,
-                       choices=_CHOICES.get(f.name), help=help)
+        opt, t = '--' + f.name.replace('_', '-'), str(f.type)
+        kw = dict(dest=f.name, default=f.default, help=helps.get(f.name, '').replace('%', '%%') + ' (default: %(default)s)')
+        if t == 'bool': p.add_argument(opt, action=argparse.BooleanOptionalAction, **kw)
+        elif t == 'tuple|None': p.add_argument(opt, type=int, nargs='+', **kw)  # a list of indices
+        else: p.add_argument(opt, type=_TYPES[t], choices=_CHOICES.get(f.name), **kw)
 
 def _configs(a, **kw) -> tuple[TrainConfig, VAEConfig]:
     "The training and model configurations that the parsed arguments describe."
