@@ -9,7 +9,8 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 from .data import DATASETS, BvaeError
-from .model import VAEConfig
+from .model import ARCHS, VAEConfig
+import bvae.dsprites  # registers the generated dSprites data set, so `--dataset dsprites` works
 from .train import (OBJECTIVES, SCHEDULES, PRECISIONS, TrainConfig, RunMismatchError, atomic_write, check_writable,
                         data_of, load_run, pick_device, plot_history, plot_reconstructions, read_meta, run_lock, train_run)
 
@@ -29,22 +30,32 @@ _TYPES = {'int': int, 'float': float, 'str': str, 'int|None': int, 'float|None':
 
 def add_config_args(p:argparse.ArgumentParser, # the (sub-)parser to add options to
                     cls:type, # a config dataclass (`TrainConfig`, `VAEConfig`, ...)
-                    skip:tuple=() # fields that get no option
+                    skip:tuple=(), # fields that get no option
+                    defaults:dict={} # {field: (default, how the help states it)} where the command chooses otherwise
                    ):
     "One `--option` per field of `cls`: type from its annotation, default from the class, help from its comment."
     helps = field_help(cls)
     for f in fields(cls):
         if f.name in skip: continue
         opt, t = '--' + f.name.replace('_', '-'), str(f.type)
-        kw = dict(dest=f.name, default=f.default, help=helps.get(f.name, '').replace('%', '%%') + ' (default: %(default)s)')
+        default, said = defaults.get(f.name, (f.default, '%(default)s'))
+        kw = dict(dest=f.name, default=default, help=helps.get(f.name, '').replace('%', '%%') + f' (default: {said})')
         if t == 'bool': p.add_argument(opt, action=argparse.BooleanOptionalAction, **kw)
         elif t == 'tuple|None': p.add_argument(opt, type=int, nargs='+', **kw)  # a list of indices
         else: p.add_argument(opt, type=_TYPES[t], choices=_CHOICES.get(f.name), **kw)
 
+_MODEL_DEFAULTS = dict(arch=(None, "'burgess' for dsprites, else 'seed'"), latent_dim=(None, '10 for burgess, 16 for seed'))
+
+def _model_args(p:argparse.ArgumentParser):
+    "The architecture's options; the image size follows the architecture, the architecture follows the data."
+    add_config_args(p, VAEConfig, skip=('img_channels', 'img_size'), defaults=_MODEL_DEFAULTS)
+
 def _configs(a, **kw) -> tuple[TrainConfig, VAEConfig]:
     "The training and model configurations that the parsed arguments describe."
     pick = lambda cls: {f.name: getattr(a, f.name) for f in fields(cls) if hasattr(a, f.name)}
-    return TrainConfig(**{**pick(TrainConfig), **kw}), VAEConfig(**pick(VAEConfig))
+    cfg, arch = TrainConfig(**{**pick(TrainConfig), **kw}), a.arch or ('burgess' if a.dataset == 'dsprites' else 'seed')
+    latent = a.latent_dim if a.latent_dim is not None else 10 if arch == 'burgess' else 16
+    return cfg, VAEConfig(latent_dim=latent, img_size=ARCHS[arch] if arch in ARCHS else 28, arch=arch)
 
 # %% ../nbs/09_cli.ipynb #0026732d
 def _save_fig(ax, path:Path) -> Path:
@@ -113,7 +124,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='bvae', description='Train, traverse and compare β-VAEs (see the notebooks for the why).')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
     t = sub.add_parser('train', help='train one β-VAE run', description='Train one β-VAE run and write its checkpoint and figures to --out.')
-    add_config_args(t, TrainConfig); add_config_args(t, VAEConfig, skip=('img_channels', 'img_size'))
+    add_config_args(t, TrainConfig); _model_args(t)
     t.add_argument('--out', required=True, help='run folder: model.safetensors, run.json, losses.png, reconstructions.png')
     t.add_argument('--data-dir', default=None, help="folder of the IDX files for mnist / fashion-mnist (default: ./data for mnist, Debian's folder for fashion-mnist)")
     t.add_argument('--device', default=None, help='cuda, cuda:N, mps or cpu (default: the best available)')
@@ -137,7 +148,7 @@ def parser() -> argparse.ArgumentParser:
     w = sub.add_parser('sweep', help='train one run per β and seed, through the run cache', description='Train one run per (β, seed) with the same data, architecture and budget; runs already in the cache are skipped, so an interrupted sweep resumes.')
     w.add_argument('--betas', type=float, nargs='+', required=True, help='the β values, e.g. 1 2 3 4 6 10 20')
     w.add_argument('--seeds', type=int, nargs='+', default=[0], help='run seeds, each trained for every β (default: 0)')
-    add_config_args(w, TrainConfig, skip=('beta', 'seed')); add_config_args(w, VAEConfig, skip=('img_channels', 'img_size'))
+    add_config_args(w, TrainConfig, skip=('beta', 'seed')); _model_args(w)
     w.add_argument('--workers', type=int, default=1, help='runs trained at once, in separate processes (default: %(default)s)')
     w.set_defaults(func=cmd_sweep)
 
