@@ -74,7 +74,7 @@ def std_values(lo:float=-3., # first value, in prior standard deviations
     if max(abs(lo), abs(hi)) > MAX_VALUE: raise TraversalError(f"the range must stay within ±{MAX_VALUE:g} prior standard deviations, got lo={lo:g}, hi={hi:g}")
     return torch.linspace(lo, hi, frames)
 
-# %% ../nbs/04_traversal.ipynb #e4814b59
+# %% ../nbs/04_traversal.ipynb #e7a529ec
 def check_dims(dims:list|None, # dimension indices, or None for all
                D:int # the model's latent size
               ) -> list[int]:
@@ -86,6 +86,7 @@ def check_dims(dims:list|None, # dimension indices, or None for all
     if len(set(dims)) < len(dims): raise TraversalError(f"each dimension may appear once; got {dims}")
     return [int(d) for d in dims]
 
+# %% ../nbs/04_traversal.ipynb #42600d93
 def traversal_codes(z0:Tensor, # start codes (B, D)
                     dims:list[int], # the K dimensions to move
                     values:Tensor, # the F values (see `seed_values`, `std_values`)
