@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .data import DATASETS, BvaeError
 from .model import ARCHS, VAEConfig
+from .traverse import STARTS, TraversalConfig, write_traversals
 import bvae.dsprites  # registers the generated dSprites data set, so `--dataset dsprites` works
 from .train import (OBJECTIVES, SCHEDULES, PRECISIONS, TrainConfig, RunMismatchError, atomic_write, check_writable,
                         data_of, load_run, pick_device, plot_history, plot_reconstructions, read_meta, run_lock, train_run)
@@ -25,7 +26,7 @@ def field_help(cls:type # a dataclass whose fields carry a `# comment` on their 
     return {m.group(1): m.group(2).strip() for m in re.finditer(r'^\s+(\w+)\s*:[^=\n]+=[^#\n]*#\s*(.*)$', src, re.M)}
 
 # %% ../nbs/09_cli.ipynb #8514f4c9
-_CHOICES = dict(dataset=DATASETS, objective=OBJECTIVES, schedule=SCHEDULES, precision=PRECISIONS)
+_CHOICES = dict(dataset=DATASETS, objective=OBJECTIVES, schedule=SCHEDULES, precision=PRECISIONS, start=STARTS)
 _TYPES = {'int': int, 'float': float, 'str': str, 'int|None': int, 'float|None': float}
 
 def add_config_args(p:argparse.ArgumentParser, # the (sub-)parser to add options to
@@ -37,7 +38,7 @@ def add_config_args(p:argparse.ArgumentParser, # the (sub-)parser to add options
     helps = field_help(cls)
     for f in fields(cls):
         if f.name in skip: continue
-        opt, t = '--' + f.name.replace('_', '-'), str(f.type)
+        opt, t = '--' + f.name.replace('_', '-'), str(f.type).replace(' ', '')
         default, said = defaults.get(f.name, (f.default, '%(default)s'))
         kw = dict(dest=f.name, default=default, help=helps.get(f.name, '').replace('%', '%%') + f' (default: {said})')
         if t == 'bool': p.add_argument(opt, action=argparse.BooleanOptionalAction, **kw)
@@ -88,10 +89,8 @@ def cmd_train(a):
 # %% ../nbs/09_cli.ipynb #6afb06bf
 def cmd_traverse(a):
     "Write the per-dimension GIFs, the combined GIF and the KL-ordered grid of the run in `a.run_dir`."
-    from bvae.traverse import write_traversals
-    iters_step = dict(iters=a.iters, step=a.step) if a.iters is not None or a.step is not None else {}
-    files = write_traversals(a.run_dir, a.out, start=a.start, index=a.index, n=a.n, lo=a.range[0], hi=a.range[1],
-                             frames=a.frames, dims=a.dims, seed=a.seed, **iters_step)
+    cfg = TraversalConfig(**{f.name: getattr(a, f.name) for f in fields(TraversalConfig)})
+    files = write_traversals(a.run_dir, a.out, cfg)
     print(f"wrote {len(files)} files to {a.out}: " + ', '.join(sorted(Path(f).name for f in files.values())))
 
 # %% ../nbs/09_cli.ipynb #082e2a3b
@@ -134,15 +133,7 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser('traverse', help="write a run's latent traversals", description='Write per-dimension traversal GIFs, a GIF of all dimensions and the KL-ordered grid PNG of a trained run.')
     v.add_argument('run_dir', help='a run folder written by `bvae train` (or a cached run)')
     v.add_argument('--out', required=True, help='folder for dimNN.gif, all_dims.gif and grid.png')
-    v.add_argument('--start', choices=('image', 'zero', 'random'), default='image', help='start code: posterior mean of a test image, zero, or prior draws (default: %(default)s)')
-    v.add_argument('--index', type=int, default=0, help='first test image, for --start image (default: %(default)s)')
-    v.add_argument('--n', type=int, default=1, help='start codes shown side by side in each frame (default: %(default)s; the seed used 32 random ones)')
-    v.add_argument('--range', type=float, nargs=2, default=(-3.0, 3.0), metavar=('LO', 'HI'), help='values in prior standard deviations (default: -3 3)')
-    v.add_argument('--frames', type=int, default=25, help='frames over --range (default: %(default)s)')
-    v.add_argument('--iters', type=int, default=None, help="the seed's form instead of --range: ITERS frames of start + i*STEP")
-    v.add_argument('--step', type=float, default=None, help="the seed's form: step per frame (negative to decrease)")
-    v.add_argument('--dims', type=int, nargs='+', default=None, help='latent dimensions to traverse (default: all)')
-    v.add_argument('--seed', type=int, default=0, help='seed of --start random (default: %(default)s)')
+    add_config_args(v, TraversalConfig)
     v.set_defaults(func=cmd_traverse)
 
     w = sub.add_parser('sweep', help='train one run per β and seed, through the run cache', description='Train one run per (β, seed) with the same data, architecture and budget; runs already in the cache are skipped, so an interrupted sweep resumes.')
