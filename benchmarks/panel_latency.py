@@ -1,11 +1,11 @@
-"""Panel latency: how long `bvae.traverse.traverse_panel` takes from a slider change to the new image, in the kernel.
+"""Panel latency: how long `bvae.panel.traverse_panel` takes from a slider change to the new image, in the kernel.
 
 Builds the panel for the notebooks' cached β = 10 and β = 1 runs (or, for any that is not in the cache, an untrained
 model: the decoder's cost does not depend on its weights; the script says which), then moves sliders from code, as
 the browser's messages would: each move sets one slider's value, which decodes the code, upscales the image and
 encodes it as PNG into the panel's image widget. It times every move with a wall clock, across the dimensions, the
 runs and the starts, and ends with `panel_update_ms: M`, the median in milliseconds. The browser adds a websocket
-round trip on top; the browser test in `nbs/04_traversal.ipynb` measures that end to end.
+round trip on top; the browser test in `nbs/91_browser.ipynb` measures that end to end.
 
     python benchmarks/panel_latency.py
     python benchmarks/panel_latency.py --moves 2000
@@ -16,7 +16,7 @@ import numpy as np
 
 from bvae.model import VAEConfig
 from bvae.train import Run, book_config, cache_root, is_done, load_run, new_model, run_name
-from bvae.traverse import traverse_panel
+from bvae.panel import traverse_panel
 
 
 def book_run(beta: float) -> tuple[Run, str]:

@@ -9,7 +9,9 @@ from dataclasses import asdict, fields
 from pathlib import Path
 
 from .data import DATASETS, BvaeError
-from .model import VAEConfig
+from .model import ARCHS, VAEConfig
+from .traverse import STARTS, TraversalConfig, write_traversals
+import bvae.dsprites  # registers the generated dSprites data set, so `--dataset dsprites` works
 from .train import (OBJECTIVES, SCHEDULES, PRECISIONS, TrainConfig, RunMismatchError, atomic_write, check_writable,
                         data_of, load_run, pick_device, plot_history, plot_reconstructions, read_meta, run_lock, train_run)
 
@@ -24,25 +26,37 @@ def field_help(cls:type # a dataclass whose fields carry a `# comment` on their 
     return {m.group(1): m.group(2).strip() for m in re.finditer(r'^\s+(\w+)\s*:[^=\n]+=[^#\n]*#\s*(.*)$', src, re.M)}
 
 # %% ../nbs/09_cli.ipynb #8514f4c9
-_CHOICES = dict(dataset=DATASETS, objective=OBJECTIVES, schedule=SCHEDULES, precision=PRECISIONS)
-_TYPES = dict(int=int, float=float, str=str)
+_CHOICES = dict(dataset=DATASETS, objective=OBJECTIVES, schedule=SCHEDULES, precision=PRECISIONS, start=STARTS)
+_TYPES = {'int': int, 'float': float, 'str': str, 'int|None': int, 'float|None': float}
 
 def add_config_args(p:argparse.ArgumentParser, # the (sub-)parser to add options to
                     cls:type, # a config dataclass (`TrainConfig`, `VAEConfig`, ...)
-                    skip:tuple=() # fields that get no option
+                    skip:tuple=(), # fields that get no option
+                    defaults:dict={} # {field: (default, how the help states it)} where the command chooses otherwise
                    ):
     "One `--option` per field of `cls`: type from its annotation, default from the class, help from its comment."
     helps = field_help(cls)
     for f in fields(cls):
         if f.name in skip: continue
-        help = helps.get(f.name, '').replace('%', '%%') + ' (default: %(default)s)'
-        p.add_argument('--' + f.name.replace('_', '-'), dest=f.name, type=_TYPES[str(f.type)], default=f.default,
-                       choices=_CHOICES.get(f.name), help=help)
+        opt, t = '--' + f.name.replace('_', '-'), str(f.type).replace(' ', '')
+        default, said = defaults.get(f.name, (f.default, '%(default)s'))
+        kw = dict(dest=f.name, default=default, help=helps.get(f.name, '').replace('%', '%%') + f' (default: {said})')
+        if t == 'bool': p.add_argument(opt, action=argparse.BooleanOptionalAction, **kw)
+        elif t == 'tuple|None': p.add_argument(opt, type=int, nargs='+', **kw)  # a list of indices
+        else: p.add_argument(opt, type=_TYPES[t], choices=_CHOICES.get(f.name), **kw)
+
+_MODEL_DEFAULTS = dict(arch=(None, "'burgess' for dsprites, else 'seed'"), latent_dim=(None, '10 for burgess, 16 for seed'))
+
+def _model_args(p:argparse.ArgumentParser):
+    "The architecture's options; the image size follows the architecture, the architecture follows the data."
+    add_config_args(p, VAEConfig, skip=('img_channels', 'img_size'), defaults=_MODEL_DEFAULTS)
 
 def _configs(a, **kw) -> tuple[TrainConfig, VAEConfig]:
     "The training and model configurations that the parsed arguments describe."
     pick = lambda cls: {f.name: getattr(a, f.name) for f in fields(cls) if hasattr(a, f.name)}
-    return TrainConfig(**{**pick(TrainConfig), **kw}), VAEConfig(**pick(VAEConfig))
+    cfg, arch = TrainConfig(**{**pick(TrainConfig), **kw}), a.arch or ('burgess' if a.dataset == 'dsprites' else 'seed')
+    latent = a.latent_dim if a.latent_dim is not None else 10 if arch == 'burgess' else 16
+    return cfg, VAEConfig(latent_dim=latent, img_size=ARCHS[arch] if arch in ARCHS else 28, arch=arch)
 
 # %% ../nbs/09_cli.ipynb #0026732d
 def _save_fig(ax, path:Path) -> Path:
@@ -75,10 +89,8 @@ def cmd_train(a):
 # %% ../nbs/09_cli.ipynb #6afb06bf
 def cmd_traverse(a):
     "Write the per-dimension GIFs, the combined GIF and the KL-ordered grid of the run in `a.run_dir`."
-    from bvae.traverse import write_traversals
-    iters_step = dict(iters=a.iters, step=a.step) if a.iters is not None or a.step is not None else {}
-    files = write_traversals(a.run_dir, a.out, start=a.start, index=a.index, n=a.n, lo=a.range[0], hi=a.range[1],
-                             frames=a.frames, dims=a.dims, seed=a.seed, **iters_step)
+    cfg = TraversalConfig(**{f.name: getattr(a, f.name) for f in fields(TraversalConfig)})
+    files = write_traversals(a.run_dir, a.out, cfg)
     print(f"wrote {len(files)} files to {a.out}: " + ', '.join(sorted(Path(f).name for f in files.values())))
 
 # %% ../nbs/09_cli.ipynb #082e2a3b
@@ -102,7 +114,7 @@ def cmd_compare(a):
         if not r.done: raise BvaeError(f"{r.path}: the run is unfinished (epoch {len(r.history)} of {r.config.epochs}); finish it with `bvae train --resume` first")
     for r in runs: data_of(r, a.data_dir)  # each run's own data, checked before any work
     check_writable(a.out)
-    files = write_report(runs, a.out)
+    files = write_report(runs, a.out, root=a.data_dir)
     print(f"compared {len(a.run_dirs)} runs; wrote {len(files)} files to {a.out}: " + ', '.join(sorted(Path(f).name for f in files)))
 
 # %% ../nbs/09_cli.ipynb #9ddfd696
@@ -111,7 +123,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='bvae', description='Train, traverse and compare β-VAEs (see the notebooks for the why).')
     sub = p.add_subparsers(dest='command', required=True, metavar='COMMAND')
     t = sub.add_parser('train', help='train one β-VAE run', description='Train one β-VAE run and write its checkpoint and figures to --out.')
-    add_config_args(t, TrainConfig); add_config_args(t, VAEConfig, skip=('img_channels', 'img_size'))
+    add_config_args(t, TrainConfig); _model_args(t)
     t.add_argument('--out', required=True, help='run folder: model.safetensors, run.json, losses.png, reconstructions.png')
     t.add_argument('--data-dir', default=None, help="folder of the IDX files for mnist / fashion-mnist (default: ./data for mnist, Debian's folder for fashion-mnist)")
     t.add_argument('--device', default=None, help='cuda, cuda:N, mps or cpu (default: the best available)')
@@ -121,21 +133,13 @@ def parser() -> argparse.ArgumentParser:
     v = sub.add_parser('traverse', help="write a run's latent traversals", description='Write per-dimension traversal GIFs, a GIF of all dimensions and the KL-ordered grid PNG of a trained run.')
     v.add_argument('run_dir', help='a run folder written by `bvae train` (or a cached run)')
     v.add_argument('--out', required=True, help='folder for dimNN.gif, all_dims.gif and grid.png')
-    v.add_argument('--start', choices=('image', 'zero', 'random'), default='image', help='start code: posterior mean of a test image, zero, or prior draws (default: %(default)s)')
-    v.add_argument('--index', type=int, default=0, help='first test image, for --start image (default: %(default)s)')
-    v.add_argument('--n', type=int, default=1, help='start codes shown side by side in each frame (default: %(default)s; the seed used 32 random ones)')
-    v.add_argument('--range', type=float, nargs=2, default=(-3.0, 3.0), metavar=('LO', 'HI'), help='values in prior standard deviations (default: -3 3)')
-    v.add_argument('--frames', type=int, default=25, help='frames over --range (default: %(default)s)')
-    v.add_argument('--iters', type=int, default=None, help="the seed's form instead of --range: ITERS frames of start + i*STEP")
-    v.add_argument('--step', type=float, default=None, help="the seed's form: step per frame (negative to decrease)")
-    v.add_argument('--dims', type=int, nargs='+', default=None, help='latent dimensions to traverse (default: all)')
-    v.add_argument('--seed', type=int, default=0, help='seed of --start random (default: %(default)s)')
+    add_config_args(v, TraversalConfig)
     v.set_defaults(func=cmd_traverse)
 
     w = sub.add_parser('sweep', help='train one run per β and seed, through the run cache', description='Train one run per (β, seed) with the same data, architecture and budget; runs already in the cache are skipped, so an interrupted sweep resumes.')
     w.add_argument('--betas', type=float, nargs='+', required=True, help='the β values, e.g. 1 2 3 4 6 10 20')
     w.add_argument('--seeds', type=int, nargs='+', default=[0], help='run seeds, each trained for every β (default: 0)')
-    add_config_args(w, TrainConfig, skip=('beta', 'seed')); add_config_args(w, VAEConfig, skip=('img_channels', 'img_size'))
+    add_config_args(w, TrainConfig, skip=('beta', 'seed')); _model_args(w)
     w.add_argument('--workers', type=int, default=1, help='runs trained at once, in separate processes (default: %(default)s)')
     w.set_defaults(func=cmd_sweep)
 
