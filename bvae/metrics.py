@@ -56,7 +56,7 @@ def scored_factors(data) -> tuple[int, ...]:
     if not scored: raise MetricError(f"data has no factor with more than one value: factor_sizes={sizes}")
     return scored
 
-# %% ../nbs/08_metrics.ipynb #bf958a45
+# %% ../nbs/08_metrics.ipynb #98e4b74f
 def _check_codes(z, n:int, D:int|None) -> Tensor:
     "The encoder's output as float32 (n, D) on the CPU, or a `MetricError` saying what is wrong with it."
     z = torch.as_tensor(z).detach().cpu()
@@ -81,7 +81,7 @@ def encode_factors(encode, # observations (B, …) → codes (B, D)
     if out is None: raise MetricError("encode_factors needs at least one factor row, got 0")
     return out
 
-# %% ../nbs/08_metrics.ipynb #ce09176e
+# %% ../nbs/08_metrics.ipynb #36b9e88e
 def _clock() -> tuple[float, float]: return time.perf_counter(), time.process_time()
 
 def _elapsed(t0:tuple[float, float]) -> dict:
@@ -143,7 +143,7 @@ def _fit_classifier(X_tr, y_tr, X_ev, y_ev, seed:int, classifier) -> dict:
     return dict(train_accuracy=float(clf.score(X_tr, y_tr)), eval_accuracy=float(clf.score(X_ev, y_ev)), classifier=repr(clf),
                 converged=not any(issubclass(w.category, ConvergenceWarning) for w in caught))
 
-# %% ../nbs/08_metrics.ipynb #aae75ff4
+# %% ../nbs/08_metrics.ipynb #61246928
 def beta_vae_metric(encode, # observations (B, …) → codes (B, D)
                     data, # a ground-truth data set
                     *,
@@ -180,7 +180,7 @@ def _majority_accuracy(V_train:np.ndarray, V_eval:np.ndarray) -> tuple[float, fl
     acc = lambda V: float(V[k_hat, np.arange(V.shape[1])].sum() / V.sum())
     return acc(V_train), acc(V_eval)
 
-# %% ../nbs/08_metrics.ipynb #c2a96ce6
+# %% ../nbs/08_metrics.ipynb #7ce905af
 def factor_vae_metric(encode, # observations (B, …) → codes (B, D)
                       data, # a ground-truth data set
                       *,
@@ -219,7 +219,7 @@ def histogram_discretize(z:np.ndarray|Tensor, # codes (N, D)
     edges = [np.histogram_bin_edges(z[:, j], num_bins) for j in range(z.shape[1])]
     return np.stack([np.digitize(z[:, j], e[1:-1]) for j, e in enumerate(edges)], 1)
 
-# %% ../nbs/08_metrics.ipynb #869a3faf
+# %% ../nbs/08_metrics.ipynb #85a33a62
 def _mutual_info(zb:np.ndarray, f:np.ndarray) -> np.ndarray:
     "Plug-in mutual information (nats), (D, K), between discretised codes zb (N, D) and factors f (N, K)."
     from sklearn.metrics import mutual_info_score
