@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_beta_comparison.ipynb #83356149
 from __future__ import annotations
-import csv, multiprocessing, os
+import csv, io, multiprocessing, os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, replace
 from pathlib import Path
@@ -17,12 +17,12 @@ from tqdm.auto import tqdm
 
 from .data import Batches, Split, to_float, show_images
 from .model import BetaVAE, VAEConfig
-from .train import (TrainConfig, Run, book_config, cached_run, cache_root, evaluate, is_done, plot_reconstructions,
-                        run_data, run_name)
-from .traverse import run_kl, start_codes, std_values, traversal_grid
+from .train import (TrainConfig, Run, atomic_write, book_config, cached_run, cache_root, data_of, encode_split, evaluate,
+                        is_done, plot_reconstructions, run_data, run_kl, run_name)
+from .traverse import start_codes, std_values, traversal_grid
 
 # %% auto #0
-__all__ = ['METRICS', 'sweep_configs', 'sweep', 'encode_split', 'unit_activity', 'active_units', 'linear_probe', 'gaussian_tc',
+__all__ = ['METRICS', 'sweep_configs', 'sweep', 'unit_activity', 'active_units', 'linear_probe', 'gaussian_tc',
            'digit_classifier', 'recognised', 'run_metrics', 'check_comparable', 'sweep_metrics', 'summarise',
            'markdown_table', 'plot_rate_distortion', 'plot_kl_per_dim', 'plot_recon_traversals', 'write_report']
 
@@ -60,15 +60,6 @@ def sweep(betas:list, # the β values
     return [cached_run(c, model_cfg, progress=progress) for c in cfgs]
 
 # %% ../nbs/05_beta_comparison.ipynb #adab8c2a
-@torch.no_grad()
-def encode_split(model:BetaVAE, # the encoder
-                 split:Split, # the images to encode
-                 bs:int=1000 # images per encoder pass
-                ) -> tuple[Tensor, Tensor]: # (N, D), (N, D)
-    "The posterior mean μ(x) and log-variance log σ²(x) of every image in `split`, on the CPU."
-    out = [model.encode(xb) for xb, _ in Batches(split, bs, shuffle=False, device=model.device)]
-    return torch.cat([m for m, _ in out]).float().cpu(), torch.cat([lv for _, lv in out]).float().cpu()
-
 def unit_activity(means:Tensor # posterior means (N, D)
                  ) -> Tensor: # (D,)
     "Var_x[μ_j(x)] of each dimension: how much its posterior mean moves across the data."
@@ -130,10 +121,11 @@ def recognised(model:BetaVAE, # the model whose reconstructions are judged
 # %% ../nbs/05_beta_comparison.ipynb #4255da39
 def run_metrics(run:Run, # a trained run
                 classifier=None, # pixel classifier for `recognised`; fitted on the run's training digits if None
-                threshold:float=0.01 # active-unit threshold on Var_x[μ_j(x)]
+                threshold:float=0.01, # active-unit threshold on Var_x[μ_j(x)]
+                root:str|Path|None=None # where the run's data lies, if not where it was trained (see `bvae.train.data_of`)
                ) -> dict:
     "Test −ELBO, reconstruction, KL (nats), KL per dimension, active units, linear probe, Gaussian TCs, recognised fraction."
-    data = run_data(run.config)
+    data = data_of(run, root)  # the data the run was trained on, checked
     ev = evaluate(run.model, data.test)
     (mtr, _), (mte, lte) = encode_split(run.model, data.train), encode_split(run.model, data.test)  # (N, D), (M, D)
     classifier = digit_classifier(data.train) if classifier is None else classifier
@@ -155,12 +147,13 @@ def check_comparable(runs:list # runs to be compared
         if diff: raise ValueError(f"runs differ in more than β and the seed, so they cannot be compared fairly: {diff} ({r.path})")
 
 def sweep_metrics(runs:list, # runs that differ only in β and the seed
-                  progress:bool=False # a progress bar over the runs
+                  progress:bool=False, # a progress bar over the runs
+                  root:str|Path|None=None # where the runs' data lies, if not where it was trained
                  ) -> list[dict]:
     "`run_metrics` of each run, sharing one pixel classifier."
     check_comparable(runs)
-    clf = digit_classifier(run_data(runs[0].config).train)
-    return [run_metrics(r, clf) for r in tqdm(runs, disable=not progress, desc='measuring')]
+    clf = digit_classifier(data_of(runs[0], root).train)
+    return [run_metrics(r, clf, root=root) for r in tqdm(runs, disable=not progress, desc='measuring')]
 
 # %% ../nbs/05_beta_comparison.ipynb #5a04e20f
 METRICS = dict(nelbo=('−ELBO (nats)', '.1f'), recon=('reconstruction (nats)', '.1f'), kl=('KL (nats)', '.2f'),
@@ -248,13 +241,18 @@ def plot_recon_traversals(runs:dict, # {β: Run}
 
 # %% ../nbs/05_beta_comparison.ipynb #e70a2b64
 def _write_csv(path:Path, rows:list) -> Path:
-    with open(path, 'w', newline='') as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0])); w.writeheader(); w.writerows(rows)
+    buf = io.StringIO(); w = csv.DictWriter(buf, fieldnames=list(rows[0])); w.writeheader(); w.writerows(rows)
+    return _write_text(path, buf.getvalue())
+
+def _write_text(path:Path, text:str) -> Path:
+    with atomic_write(path) as f: f.write(text.encode())
     return path
 
 def _save(ax, path:Path) -> Path:
     import matplotlib.pyplot as plt
-    fig = np.ravel(ax)[0].figure; fig.savefig(path, dpi=90, bbox_inches='tight'); plt.close(fig)
+    fig = np.ravel(ax)[0].figure
+    with atomic_write(path) as f: fig.savefig(f, format='png', dpi=90, bbox_inches='tight')
+    plt.close(fig)
     return path
 
 def _flat(row:dict) -> dict: return {k: v for k, v in row.items() if k != 'kl_per_dim'} | {f'kl_dim{j}': v for j, v in enumerate(row['kl_per_dim'])}
@@ -262,16 +260,16 @@ def _flat(row:dict) -> dict: return {k: v for k, v in row.items() if k != 'kl_pe
 # %% ../nbs/05_beta_comparison.ipynb #4c71a6b0
 def write_report(runs:list, # runs that differ only in β and the seed (e.g. from `sweep`, or `load_run` of folders)
                  out_dir:str|Path, # where to write (created if missing)
-                 n_images:int=16 # test digits in the reconstruction figures
+                 n_images:int=16, # test digits in the reconstruction figures
+                 root:str|Path|None=None # where the runs' data lies, if not where it was trained
                 ) -> list[Path]:
-    "Measure the runs and write the tables (CSV, Markdown) and figures of the β comparison; returns the paths written."
-    rows = sweep_metrics(runs)
+    "Measure the runs and write the tables (CSV, Markdown) and figures of the β comparison, each atomically; returns the paths."
+    rows = sweep_metrics(runs, root=root)
     out, summary = Path(out_dir), summarise(rows)
-    out.mkdir(parents=True, exist_ok=True)
-    (out/'summary.md').write_text(markdown_table(summary) + '\n')
+    _write_text(out/'summary.md', markdown_table(summary) + '\n')
     first = {}
     for r in sorted(runs, key=lambda r: (r.beta, r.config.seed)): first.setdefault(r.beta, r)  # lowest seed of each β
-    x = run_data(runs[0].config).test.x[:n_images]
+    x = data_of(runs[0], root).test.x[:n_images]
     three = {b: first[b] for b in (1, 4, 10) if b in first} or dict(list(first.items())[:3])
     return [_write_csv(out/'runs.csv', [_flat(r) for r in rows]), _write_csv(out/'summary.csv', summary), out/'summary.md',
             _save(plot_rate_distortion(rows), out/'rate_distortion.png'), _save(plot_kl_per_dim(rows), out/'kl_per_dim.png'),

@@ -9,6 +9,8 @@ from typing import NamedTuple
 import torch.nn.functional as F
 from torch import Tensor
 
+from .data import InputError
+
 # %% auto #0
 __all__ = ['kl_normal', 'recon_bernoulli', 'LossParts', 'beta_vae_loss', 'capacity_at', 'capacity_loss']
 
@@ -25,9 +27,9 @@ def recon_bernoulli(logits:Tensor, # decoder logits (B, C, H, W)
                     check:bool=True # refuse targets outside [0, 1] (costs a host sync; the trainer checks its data once instead)
                    ) -> Tensor:
     "−log p(x | z) under independent Bernoulli pixels, summed over pixels: (B,) nats."
-    if logits.shape != x.shape: raise ValueError(f"logits {tuple(logits.shape)} and images {tuple(x.shape)} differ in shape")
+    if logits.shape != x.shape: raise InputError(f"logits {tuple(logits.shape)} and images {tuple(x.shape)} differ in shape")
     if check and not ((x >= 0) & (x <= 1)).all():
-        raise ValueError(f"the Bernoulli likelihood needs pixel values in [0, 1]; got values in [{x.min().item():.3g}, {x.max().item():.3g}] (did you forget to divide by 255?)")
+        raise InputError(f"the Bernoulli likelihood needs pixel values in [0, 1]; got values in [{x.min().item():.3g}, {x.max().item():.3g}] (did you forget to divide by 255?)")
     return F.binary_cross_entropy_with_logits(logits, x, reduction='none').flatten(1).sum(1)
 
 # %% ../nbs/02_loss.ipynb #19cf1876
