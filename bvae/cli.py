@@ -95,11 +95,18 @@ def cmd_traverse(a):
 
 # %% ../nbs/09_cli.ipynb #082e2a3b
 def cmd_sweep(a):
-    "Train (or find in the cache) one run per β and seed."
-    from bvae.compare import sweep
+    "Train (or find in the cache) one run per β and seed: here, in local processes, or on a Dask cluster."
+    from bvae.compare import sweep, dask_executor, SweepError
     base, mcfg = _configs(a, beta=a.betas[0], seed=a.seeds[0])
-    runs = sweep(a.betas, a.seeds, base, workers=a.workers, model_cfg=mcfg)
-    for r in runs: print(f"β={r.config.beta:g} seed={r.config.seed}: test -ELBO {r.history[-1]['test_nelbo']:.1f} nats  {r.path}")
+    def show(runs):
+        for r in runs: print(f"β={r.config.beta:g} seed={r.config.seed}: test -ELBO {r.history[-1]['test_nelbo']:.1f} nats  {r.path}")
+    if a.scheduler and a.workers != 1: raise BvaeError("--workers is for local processes; with --scheduler the cluster's workers train the runs")
+    try:
+        if a.scheduler:
+            with dask_executor(a.scheduler) as ex: runs = sweep(a.betas, a.seeds, base, model_cfg=mcfg, executor=ex, threads=a.threads)
+        else: runs = sweep(a.betas, a.seeds, base, workers=a.workers, model_cfg=mcfg, threads=a.threads)
+    except SweepError as e: show(e.runs); raise
+    show(runs)
     print(f"{len(runs)} runs; compare them with: bvae compare {' '.join(str(r.path) for r in runs[:2])} ... --out report/")
 
 # %% ../nbs/09_cli.ipynb #93af382f
@@ -141,6 +148,8 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument('--seeds', type=int, nargs='+', default=[0], help='run seeds, each trained for every β (default: 0)')
     add_config_args(w, TrainConfig, skip=('beta', 'seed')); _model_args(w)
     w.add_argument('--workers', type=int, default=1, help='runs trained at once, in separate processes (default: %(default)s)')
+    w.add_argument('--scheduler', default=None, metavar='tcp://HOST:PORT', help='train on the Dask cluster whose scheduler is at this address; the run cache ($BVAE_CACHE) must be at the same path on every worker')
+    w.add_argument('--threads', type=int, default=None, help='torch threads per run (default: cores / workers for local processes, 1 on a Dask worker)')
     w.set_defaults(func=cmd_sweep)
 
     c = sub.add_parser('compare', help='compare runs that differ in β and seed', description='Measure runs on their held-out split and write the table (CSV, Markdown) and figures of the β comparison.')
