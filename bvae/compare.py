@@ -105,7 +105,7 @@ def sweep(betas:list, # the β values
           model_cfg:VAEConfig=VAEConfig(), # the architecture, the same for every run
           executor:Executor|None=None, # where the runs train: any `concurrent.futures` executor, e.g. `dask_executor(...)`
           cache:str|Path|None=None, # the run cache, at the same path on every worker; `cache_root()` if None
-          threads:int|None=None # torch threads per run; None: cores ÷ workers in the local pool, else the process's setting
+          threads:int|None=None # torch threads per run in worker processes; None: cores ÷ workers in the local pool, else the worker's setting. Runs trained in this process use its own setting, never changed
          ) -> list[Run]:
     "Train or load one run per (β, seed) through the run cache, one task per run; raise `SweepError` at the end if any failed."
     cfgs = sweep_configs(betas, seeds, base)
@@ -125,7 +125,7 @@ def sweep(betas:list, # the β values
         bar.update()
     try:
         if executor is None and (workers == 1 or len(todo) < 2):
-            for c in todo: finished(c, lambda: train_task(*args(c), threads, None, progress))
+            for c in todo: finished(c, lambda: train_task(*args(c), None, None, progress))  # this process's threads stay as they are
         else:
             own = executor is None
             if own: executor, threads = ProcessPoolExecutor(min(workers, len(todo)), multiprocessing.get_context('spawn')), threads or max(1, (os.cpu_count() or 1) // workers)
