@@ -12,8 +12,8 @@ from .data import DATASETS, BvaeError
 from .model import ARCHS, VAEConfig
 from .traverse import STARTS, TraversalConfig, write_traversals
 import bvae.dsprites  # registers the generated dSprites data set, so `--dataset dsprites` works
-from .train import (OBJECTIVES, SCHEDULES, PRECISIONS, TrainConfig, RunMismatchError, atomic_write, check_writable,
-                        data_of, load_run, pick_device, plot_history, plot_reconstructions, read_meta, run_lock, train_run)
+from .train import (OBJECTIVES, SCHEDULES, PRECISIONS, TrainConfig, RunMismatchError, check_writable,
+                        data_of, load_run, pick_device, plot_history, plot_reconstructions, read_meta, run_lock, save_figure, train_run)
 
 # %% auto #0
 __all__ = ['field_help', 'add_config_args', 'cmd_train', 'cmd_traverse', 'cmd_sweep', 'cmd_compare', 'parser', 'main']
@@ -59,14 +59,6 @@ def _configs(a, **kw) -> tuple[TrainConfig, VAEConfig]:
     return cfg, VAEConfig(latent_dim=latent, img_size=ARCHS[arch] if arch in ARCHS else 28, arch=arch)
 
 # %% ../nbs/09_cli.ipynb #0026732d
-def _save_fig(ax, path:Path) -> Path:
-    "Save the figure of `ax` as a PNG, atomically, and close it."
-    import matplotlib.pyplot as plt
-    fig = ax.figure
-    with atomic_write(path) as f: fig.savefig(f, format='png', dpi=80)
-    plt.close(fig)
-    return path
-
 def cmd_train(a):
     "Train one run into `a.out`; resume only with `--resume`."
     cfg, mcfg = _configs(a)
@@ -80,8 +72,8 @@ def cmd_train(a):
             if not a.resume: raise RunMismatchError(f"{out}: already holds this run (epoch {meta['epoch']} of {cfg.epochs}); pass --resume to continue it")
         run = train_run(cfg, out, mcfg, device=dev, root=a.data_dir, wait=False)
         import matplotlib; matplotlib.use('Agg')
-        _save_fig(plot_history({f'β = {cfg.beta:g}': run})[0], out/'losses.png')
-        _save_fig(plot_reconstructions({f'β = {cfg.beta:g}, reconstruction': run}, data_of(run, a.data_dir).test.x[:32])[0], out/'reconstructions.png')
+        save_figure(plot_history({f'β = {cfg.beta:g}': run})[0], out/'losses.png')
+        save_figure(plot_reconstructions({f'β = {cfg.beta:g}, reconstruction': run}, data_of(run, a.data_dir).test.x[:32])[0], out/'reconstructions.png')
     h = run.history[-1]
     print(f"trained β={cfg.beta:g} on {cfg.dataset} for {cfg.epochs} epochs in {h['time']:.0f} s: test -ELBO {h['test_nelbo']:.1f} nats "
           f"(reconstruction {h['test_recon']:.1f}, KL {h['test_kl']:.1f}); wrote {out}/model.safetensors, run.json, losses.png, reconstructions.png")

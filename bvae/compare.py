@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 from .data import BvaeError, ConfigError, Batches, Split, to_float, show_images
 from .model import BetaVAE, VAEConfig
 from .train import (TrainConfig, Run, atomic_write, book_config, cached_run, cache_root, data_of, encode_split, evaluate,
-                        is_done, load_run, plot_reconstructions, run_data, run_kl, run_name)
+                        is_done, load_run, plot_reconstructions, run_data, run_kl, run_name, save_figure)
 from .traverse import start_codes, std_values, traversal_grid
 
 # %% auto #0
@@ -331,12 +331,7 @@ def _write_text(path:Path, text:str) -> Path:
     with atomic_write(path) as f: f.write(text.encode())
     return path
 
-def _save(ax, path:Path) -> Path:
-    import matplotlib.pyplot as plt
-    fig = np.ravel(ax)[0].figure
-    with atomic_write(path) as f: fig.savefig(f, format='png', dpi=90, bbox_inches='tight')
-    plt.close(fig)
-    return path
+def _save(ax, path:Path) -> Path: return save_figure(ax, path, dpi=90, bbox_inches='tight')
 
 def _flat(row:dict) -> dict: return {k: v for k, v in row.items() if k != 'kl_per_dim'} | {f'kl_dim{j}': v for j, v in enumerate(row['kl_per_dim'])}
 

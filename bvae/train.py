@@ -28,7 +28,7 @@ __all__ = ['OBJECTIVES', 'SCHEDULES', 'PRECISIONS', 'TrainConfig', 'seed_recipe'
            'check_writable', 'CheckpointError', 'save_checkpoint', 'write_run_json', 'read_meta', 'read_checkpoint',
            'model_from', 'RunBusyError', 'run_lock', 'NonFiniteLossError', 'RunMismatchError', 'same_data', 'fit',
            'Run', 'run_data', 'data_of', 'new_model', 'load_run', 'train_run', 'run_kl', 'cache_root', 'run_name',
-           'is_done', 'cached_run', 'plot_history', 'plot_reconstructions']
+           'is_done', 'cached_run', 'plot_history', 'plot_reconstructions', 'save_figure']
 
 # %% ../nbs/03_training.ipynb #279f51f4
 OBJECTIVES, SCHEDULES, PRECISIONS = ('beta', 'capacity'), ('cosine', 'constant'), ('auto', 'fp32', 'bf16')
@@ -552,3 +552,16 @@ def plot_reconstructions(runs:dict, # {label: Run}
         show_images(r.model.reconstruct(x.to(r.model.device)), nrow=nrow, ax=ax, title=label)
     fig.tight_layout()
     return axs
+
+# %% ../nbs/03_training.ipynb #81ef09e3
+def save_figure(ax, # an axis (or array of axes) of the figure to save
+                path:str|Path, # the PNG to (re)place
+                dpi:int=80, **kw # passed on to `Figure.savefig`
+               ) -> Path:
+    "Save the figure of `ax` as a PNG, atomically, and close it."
+    import matplotlib.pyplot as plt
+    import numpy as np
+    fig = np.ravel(ax)[0].figure
+    with atomic_write(path) as f: fig.savefig(f, format='png', dpi=dpi, **kw)
+    plt.close(fig)
+    return Path(path)
