@@ -16,10 +16,11 @@ from torch import Tensor
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
-from .data import BvaeError, ConfigError, Batches, Split, to_float, show_images
+from .data import BvaeError, ConfigError, InputError, Batches, Split, to_float, show_images
 from .model import BetaVAE, VAEConfig
 from .train import (TrainConfig, Run, atomic_write, book_config, cached_run, cache_root, data_of, encode_split, evaluate,
-                        is_done, load_run, plot_reconstructions, run_data, run_kl, run_name, save_figure)
+                        is_done, load_run, plot_reconstructions, run_data, run_kl, run_name, save_figure,
+                        RunMismatchError)
 from .traverse import start_codes, std_values, traversal_grid
 
 # %% auto #0
@@ -50,12 +51,15 @@ class ClusterError(BvaeError, ConnectionError):
     "The Dask scheduler cannot be reached, or `distributed` is not installed."
 
 # %% ../nbs/05_beta_comparison.ipynb #d8c916ad
+def _check_threads(n):
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1): raise ConfigError(f"threads must be a positive integer or None, got {n!r}")
+
 @contextmanager
 def torch_threads(n:int|None # torch's intra-op threads inside the block; None leaves them alone
                  ):
     "Run the block with `n` torch threads, then put back the number the process had."
     if n is None: yield; return
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1: raise ConfigError(f"threads must be a positive integer or None, got {n!r}")
+    _check_threads(n)
     old = torch.get_num_threads()
     torch.set_num_threads(n)
     try: yield
@@ -109,7 +113,7 @@ def sweep(betas:list, # the β values
          ) -> list[Run]:
     "Train or load one run per (β, seed) through the run cache, one task per run; raise `SweepError` at the end if any failed."
     cfgs = sweep_configs(betas, seeds, base)
-    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int) or threads < 1): raise ConfigError(f"threads must be a positive integer or None, got {threads!r}")
+    _check_threads(threads)
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1: raise ConfigError(f"workers must be a positive integer, got {workers!r}")
     cache = cache_root(cache).expanduser().absolute()
     dirs = [cache/'runs'/run_name(c, model_cfg) for c in cfgs]
@@ -146,7 +150,7 @@ def sweep(betas:list, # the β values
 def unit_activity(means:Tensor # posterior means (N, D)
                  ) -> Tensor: # (D,)
     "Var_x[μ_j(x)] of each dimension: how much its posterior mean moves across the data."
-    if means.ndim != 2 or len(means) < 2: raise ValueError(f"expected posterior means of shape (N, D) with N ≥ 2, got {tuple(means.shape)}")
+    if means.ndim != 2 or len(means) < 2: raise InputError(f"expected posterior means of shape (N, D) with N ≥ 2, got {tuple(means.shape)}")
     return means.double().var(0)
 
 def active_units(means:Tensor, # posterior means (N, D)
@@ -165,7 +169,7 @@ def linear_probe(train_means:Tensor, train_y:Tensor, # codes (N, D) and labels (
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
     if len(train_means) != len(train_y) or len(test_means) != len(test_y):
-        raise ValueError(f"codes and labels differ in length: {len(train_means)} vs {len(train_y)} (train), {len(test_means)} vs {len(test_y)} (test)")
+        raise InputError(f"codes and labels differ in length: {len(train_means)} vs {len(train_y)} (train), {len(test_means)} vs {len(test_y)} (test)")
     with threadpool_limits(1):  # see the note below
         clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=max_iter)).fit(np.asarray(train_means), np.asarray(train_y))
         return float(clf.score(np.asarray(test_means), np.asarray(test_y)))
@@ -177,10 +181,10 @@ def gaussian_tc(means:Tensor, # posterior means (N, D)
                ) -> float:
     "Total correlation (nats) of a Gaussian with the covariance of the means (or of q(z)): ½(Σ log Σ_jj − log det Σ)."
     keep = unit_activity(means) > min_var
-    if logvars is not None and logvars.shape != means.shape: raise ValueError(f"means {tuple(means.shape)} and logvars {tuple(logvars.shape)} differ in shape")
+    if logvars is not None and logvars.shape != means.shape: raise InputError(f"means {tuple(means.shape)} and logvars {tuple(logvars.shape)} differ in shape")
     m = means.double()[:, keep]  # (N, K)
     if m.shape[1] < 2: return 0.0
-    if len(m) <= m.shape[1]: raise ValueError(f"need more codes than dimensions to estimate a covariance, got {tuple(m.shape)}")
+    if len(m) <= m.shape[1]: raise InputError(f"need more codes than dimensions to estimate a covariance, got {tuple(m.shape)}")
     cov = torch.cov(m.T)  # (K, K): Cov[μ]
     if logvars is not None: cov = cov + torch.diag(logvars.double()[:, keep].exp().mean(0))  # + E[σ²]: Cov of q(z)
     return 0.5 * (cov.diagonal().log().sum() - torch.linalg.slogdet(cov)[1]).item()
@@ -221,13 +225,13 @@ def run_metrics(run:Run, # a trained run
 def check_comparable(runs:list # runs to be compared
                     ):
     "Raise if the runs differ in anything but β and the seed (data, budget, architecture)."
-    if not runs: raise ValueError("no runs to compare")
+    if not runs: raise InputError("no runs to compare")
     key = lambda r: (asdict(replace(r.config, beta=0, seed=0)), asdict(r.model.config))
     ref = key(runs[0])
     for r in runs[1:]:
         k = key(r)
         diff = {n: (ref[0][n], k[0][n]) for n in ref[0] if ref[0][n] != k[0][n]} | ({'model': (ref[1], k[1])} if ref[1] != k[1] else {})
-        if diff: raise ValueError(f"runs differ in more than β and the seed, so they cannot be compared fairly: {diff} ({r.path})")
+        if diff: raise RunMismatchError(f"runs differ in more than β and the seed, so they cannot be compared fairly: {diff} ({r.path})")
 
 def sweep_metrics(runs:list, # runs that differ only in β and the seed
                   progress:bool=False, # a progress bar over the runs
@@ -311,7 +315,7 @@ def plot_recon_traversals(runs:dict, # {β: Run}
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(2, len(runs), figsize=(figsize_per[0] * len(runs), figsize_per[1]), squeeze=False,
                             gridspec_kw=dict(height_ratios=[1.1, 3]))
-    x = to_float(x) if x.dtype == torch.uint8 else x
+    x = to_float(x)
     for (b, r), (top, bottom) in zip(runs.items(), axs.T):
         show_images(torch.cat([x, r.model.reconstruct(x.to(r.model.device)).cpu()]), nrow=len(x), ax=top,
                     title=f'β = {b:g}: originals, reconstructions')

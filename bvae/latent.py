@@ -10,7 +10,7 @@ import torch
 from torch import Tensor
 from threadpoolctl import threadpool_limits
 
-from .data import show_images
+from .data import InputError, show_images
 from .model import BetaVAE
 
 # %% auto #0
@@ -26,8 +26,8 @@ def embed_2d(codes:Tensor, # codes (N, D), e.g. posterior means
     from sklearn.decomposition import PCA
     from sklearn.manifold import TSNE
     X = np.asarray(codes, dtype=np.float64)
-    if X.ndim != 2 or len(X) < 3: raise ValueError(f"expected codes of shape (N, D) with N ≥ 3, got {X.shape}")
-    if method not in ('pca', 'tsne'): raise ValueError(f"method must be 'pca' or 'tsne', got {method!r}")
+    if X.ndim != 2 or len(X) < 3: raise InputError(f"expected codes of shape (N, D) with N ≥ 3, got {X.shape}")
+    if method not in ('pca', 'tsne'): raise InputError(f"method must be 'pca' or 'tsne', got {method!r}")
     with threadpool_limits(1):  # see the note below
         if method == 'pca': return PCA(2, random_state=seed).fit_transform(X) if X.shape[1] > 2 else X.copy()
         return TSNE(2, perplexity=min(perplexity, (len(X) - 1) / 3), init='pca', random_state=seed).fit_transform(X)
@@ -44,7 +44,7 @@ def separation(emb:np.ndarray|Tensor, # points (N, d): a map, or the codes thems
     from sklearn.model_selection import StratifiedKFold, cross_val_score
     from sklearn.neighbors import KNeighborsClassifier
     X, y = np.asarray(emb, dtype=np.float64), np.asarray(y)
-    if X.ndim != 2 or len(X) != len(y): raise ValueError(f"expected points (N, d) and N labels, got {X.shape} and {y.shape}")
+    if X.ndim != 2 or len(X) != len(y): raise InputError(f"expected points (N, d) and N labels, got {X.shape} and {y.shape}")
     with threadpool_limits(1):
         acc = cross_val_score(KNeighborsClassifier(k), X, y, cv=StratifiedKFold(folds, shuffle=True, random_state=seed))
         return dict(knn=float(acc.mean()), knn_std=float(acc.std()), silhouette=float(silhouette_score(X, y)))
@@ -75,8 +75,8 @@ def manifold_codes(D:int, # latent size
                   ) -> Tensor: # (n·n, D)
     "A grid of codes at prior quantiles: row by row from the top (high second coordinate), left to right."
     if len(dims) != 2 or dims[0] == dims[1] or not all(0 <= d < D for d in dims):
-        raise ValueError(f"dims must be two different coordinates in 0..{D - 1}, got {dims}")
-    if n < 2 or not 0 < q[0] < q[1] < 1: raise ValueError(f"need n ≥ 2 and 0 < q[0] < q[1] < 1, got n={n}, q={q}")
+        raise InputError(f"dims must be two different coordinates in 0..{D - 1}, got {dims}")
+    if n < 2 or not 0 < q[0] < q[1] < 1: raise InputError(f"need n ≥ 2 and 0 < q[0] < q[1] < 1, got n={n}, q={q}")
     v = torch.distributions.Normal(0., 1.).icdf(torch.linspace(q[0], q[1], n))  # (n,)
     z = torch.zeros(n, n, D)
     z[:, :, dims[0]], z[:, :, dims[1]] = v[None, :], v.flip(0)[:, None]  # columns: first dim; rows: second, top high
