@@ -16,7 +16,8 @@ from .train import (OBJECTIVES, SCHEDULES, PRECISIONS, TrainConfig, RunMismatchE
                         data_of, load_run, pick_device, plot_history, plot_reconstructions, read_meta, run_lock, save_figure, train_run)
 
 # %% auto #0
-__all__ = ['field_help', 'add_config_args', 'cmd_train', 'cmd_traverse', 'cmd_sweep', 'cmd_compare', 'parser', 'main']
+__all__ = ['field_help', 'add_config_args', 'cmd_train', 'cmd_traverse', 'cmd_sweep', 'cmd_compare', 'cmd_score', 'parser',
+           'main']
 
 # %% ../nbs/09_cli.ipynb #6b65447e
 def field_help(cls:type # a dataclass whose fields carry a `# comment` on their line
@@ -116,7 +117,21 @@ def cmd_compare(a):
     files = write_report(runs, a.out, root=a.data_dir)
     print(f"compared {len(a.run_dirs)} runs; wrote {len(files)} files to {a.out}: " + ', '.join(sorted(Path(f).name for f in files)))
 
-# %% ../nbs/09_cli.ipynb #9ddfd696
+# %% ../nbs/09_cli.ipynb #691d8735
+def cmd_score(a):
+    "Print the disentanglement scores of the dSprites runs in `a.run_dirs`."
+    from bvae.disentangle import run_scores
+    runs = [load_run(d) for d in a.run_dirs]
+    for r in runs:
+        if not r.done: raise BvaeError(f"{r.path}: the run is unfinished (epoch {len(r.history)} of {r.config.epochs}); finish it with `bvae train --resume` first")
+    sizes = {k: getattr(a, k) for k in ('num_train', 'num_eval', 'num_points') if getattr(a, k) is not None}
+    for r in runs:
+        s = run_scores(r, table=not a.no_table, seed=a.seed, progress=sys.stderr.isatty(), **sizes)
+        print(f"{r.path}: β-VAE metric {s['beta_vae']:.3f}, FactorVAE metric {s['factor_vae']:.3f}, MIG {s['mig']:.3f} "
+              f"(without shape {s['mig_no_shape']:.3f}); test −ELBO {s['test_nelbo']:.1f} nats, rate {s['rate']:.2f} nats, "
+              f"{s['active']} active dimensions", flush=True)
+
+# %% ../nbs/09_cli.ipynb #6b675ba5
 def parser() -> argparse.ArgumentParser:
     "The `bvae` command's parser, with one sub-command per job."
     p = argparse.ArgumentParser(prog='bvae', description='Train, traverse and compare β-VAEs (see the notebooks for the why).')
@@ -149,6 +164,15 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument('--out', required=True, help='folder for the report')
     c.add_argument('--data-dir', default=None, help='where the runs\' data files lie now, if not where they were trained')
     c.set_defaults(func=cmd_compare)
+
+    s = sub.add_parser('score', help='disentanglement scores of dSprites runs', description="Score dSprites runs with the β-VAE metric, the FactorVAE metric and MIG (chapters 08 and 10), at disentanglement_lib's sample sizes by default.")
+    s.add_argument('run_dirs', nargs='+', help='run folders trained on dSprites')
+    s.add_argument('--seed', type=int, default=0, help="seeds the metrics' draws (default: %(default)s)")
+    s.add_argument('--num-train', type=int, default=None, help='training votes of the β-VAE and FactorVAE metrics (default: 10,000)')
+    s.add_argument('--num-eval', type=int, default=None, help='their evaluation votes (default: 5,000)')
+    s.add_argument('--num-points', type=int, default=None, help="MIG's points and the FactorVAE metric's variance estimate (default: 10,000)")
+    s.add_argument('--no-table', action='store_true', help='render and encode for each metric instead of tabulating the codes of the whole grid (for quick looks at small sizes)')
+    s.set_defaults(func=cmd_score)
     return p
 
 _STOPPED = dict(train='the last finished epoch is saved (continue with --resume)',
