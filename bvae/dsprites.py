@@ -188,7 +188,7 @@ def dsprites_config(beta:float, # weight of the KL
                     **kw # any other `TrainConfig` field, e.g. epochs=20
                    ) -> tuple[TrainConfig, VAEConfig]:
     "The training settings for dSprites: batch 64, D = 10, the Burgess network; `epochs` × `n_train` images in all."
-    base = dict(dataset='dsprites', batch_size=64, lr=1e-3, schedule='cosine', precision='auto', epochs=3,
-                n_train=64 * 100, n_test=1_000)
+    base = dict(dataset='dsprites', batch_size=64, lr=1e-3, schedule='cosine', precision='auto', epochs=12,
+                n_train=64 * 1_000, n_test=0)
     if quick: base |= dict(epochs=2, n_train=256, n_test=256)
     return TrainConfig(beta=beta, seed=seed, **(base | kw)), VAEConfig(latent_dim=10, img_channels=1, img_size=64, arch='burgess')
