@@ -16,8 +16,8 @@ from .train import (OBJECTIVES, SCHEDULES, PRECISIONS, TrainConfig, RunMismatchE
                         data_of, load_run, pick_device, plot_history, plot_reconstructions, read_meta, run_lock, save_figure, train_run)
 
 # %% auto #0
-__all__ = ['field_help', 'add_config_args', 'cmd_train', 'cmd_traverse', 'cmd_sweep', 'cmd_compare', 'cmd_score', 'parser',
-           'main']
+__all__ = ['field_help', 'add_config_args', 'cmd_train', 'cmd_traverse', 'cmd_sweep', 'finished_runs', 'cmd_compare', 'cmd_score',
+           'parser', 'main']
 
 # %% ../nbs/09_cli.ipynb #6b65447e
 def field_help(cls:type # a dataclass whose fields carry a `# comment` on their line
@@ -102,28 +102,32 @@ def cmd_sweep(a):
     show(runs)
     print(f"{len(runs)} runs; compare them with: bvae compare {' '.join(str(r.path) for r in runs[:2])} ... --out report/")
 
-# %% ../nbs/09_cli.ipynb #93af382f
+# %% ../nbs/09_cli.ipynb #b9e1389b
+def finished_runs(run_dirs:list # run folders
+                 ) -> list:
+    "The runs in `run_dirs`, loaded; a `BvaeError` naming the first unfinished one."
+    runs = [load_run(d) for d in run_dirs]
+    for r in runs:
+        if not r.done: raise BvaeError(f"{r.path}: the run is unfinished (epoch {len(r.history)} of {r.config.epochs}); finish it with `bvae train --resume` first")
+    return runs
+
 def cmd_compare(a):
     "Write the comparison table and figures of the runs in `a.run_dirs`."
     from bvae.compare import write_report
     paths = [Path(d).resolve() for d in a.run_dirs]
     twice = sorted({str(d) for d, p in zip(a.run_dirs, paths) if paths.count(p) > 1})
     if twice: raise BvaeError(f"the same run is given more than once: {', '.join(twice)}")
-    runs = [load_run(d) for d in a.run_dirs]
-    for r in runs:
-        if not r.done: raise BvaeError(f"{r.path}: the run is unfinished (epoch {len(r.history)} of {r.config.epochs}); finish it with `bvae train --resume` first")
+    runs = finished_runs(a.run_dirs)
     for r in runs: data_of(r, a.data_dir)  # each run's own data, checked before any work
     check_writable(a.out)
     files = write_report(runs, a.out, root=a.data_dir)
     print(f"compared {len(a.run_dirs)} runs; wrote {len(files)} files to {a.out}: " + ', '.join(sorted(Path(f).name for f in files)))
 
-# %% ../nbs/09_cli.ipynb #691d8735
+# %% ../nbs/09_cli.ipynb #029be31c
 def cmd_score(a):
     "Print the disentanglement scores of the dSprites runs in `a.run_dirs`."
     from bvae.disentangle import run_scores
-    runs = [load_run(d) for d in a.run_dirs]
-    for r in runs:
-        if not r.done: raise BvaeError(f"{r.path}: the run is unfinished (epoch {len(r.history)} of {r.config.epochs}); finish it with `bvae train --resume` first")
+    runs = finished_runs(a.run_dirs)
     sizes = {k: getattr(a, k) for k in ('num_train', 'num_eval', 'num_points') if getattr(a, k) is not None}
     for r in runs:
         s = run_scores(r, table=not a.no_table, seed=a.seed, progress=sys.stderr.isatty(), **sizes)
