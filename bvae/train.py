@@ -42,6 +42,7 @@ class TrainConfig:
     gamma:float=100.0 # capacity objective: weight of |KL − C|
     c_max:float=25.0 # capacity objective: final capacity C in nats
     c_ramp:float=0.8 # capacity objective: fraction of training over which C rises linearly from 0 to c_max
+    warmup:float=0.0 # β objective: fraction of training over which β rises linearly from 0 (KL warm-up; 0: none)
     epochs:int=12 # passes over the training set
     batch_size:int=32 # images per step (the seed's)
     lr:float=8e-3 # peak learning rate of Adam
@@ -58,6 +59,8 @@ class TrainConfig:
                   (self.objective in OBJECTIVES, f"objective must be one of {OBJECTIVES}, got {self.objective!r}"),
                   (self.gamma >= 0 and self.c_max >= 0, f"gamma and c_max must be non-negative, got {self.gamma}, {self.c_max}"),
                   (0 <= self.c_ramp <= 1, f"c_ramp must be in [0, 1], got {self.c_ramp}"),
+                  (0 <= self.warmup <= 1, f"warmup must be in [0, 1], got {self.warmup}"),
+                  (self.warmup == 0 or self.objective == 'beta', f"warmup ramps β, so it needs objective 'beta', got {self.objective!r}"),
                   (self.epochs >= 1, f"epochs must be at least 1, got {self.epochs}"),
                   (self.batch_size >= 1, f"batch_size must be at least 1, got {self.batch_size}"),
                   (self.lr > 0, f"lr must be positive, got {self.lr}"),
@@ -122,9 +125,11 @@ def lr_at(step:int, # the optimisation step, from 0
 
 # %% ../nbs/03_training.ipynb #642aed04
 def objective(cfg:TrainConfig, step:int, total:int, logits:Tensor, x:Tensor, mean:Tensor, logvar:Tensor) -> LossParts:
-    "The configured objective (β or capacity) at `step` of `total`, in float32."
+    "The configured objective (β, with its warm-up, or capacity) at `step` of `total`, in float32."
     logits, mean, logvar = logits.float(), mean.float(), logvar.float()
-    if cfg.objective == 'beta': return beta_vae_loss(logits, x, mean, logvar, cfg.beta, check=False)
+    if cfg.objective == 'beta':
+        ramp = int(cfg.warmup * total)  # KL warm-up: β rises linearly from 0 over these steps
+        return beta_vae_loss(logits, x, mean, logvar, cfg.beta * min(1.0, step / ramp) if ramp > 0 else cfg.beta, check=False)
     c = capacity_at(step, cfg.c_max, int(cfg.c_ramp * total))
     return capacity_loss(logits, x, mean, logvar, c, cfg.gamma, check=False)
 
@@ -502,9 +507,12 @@ def cache_root(cache:str|Path|None=None # the cache folder; `$BVAE_CACHE`, else 
     "Where cached runs live."
     return Path(cache or os.environ.get('BVAE_CACHE') or Path.home()/'.cache'/'bvae')
 
+_LATER = dict(warmup=0.0)  # fields added after runs were first cached, with the value that means "off": hashed only when set
+
 def run_name(cfg:TrainConfig, model_cfg:VAEConfig=VAEConfig()) -> str:
     "A readable, unique folder name for a configuration: dataset, objective and β, latent size, seed and a hash of everything."
-    key = hashlib.sha1(json.dumps(dict(model=asdict(model_cfg), train=asdict(cfg)), sort_keys=True).encode()).hexdigest()[:10]
+    train = {k: v for k, v in asdict(cfg).items() if not (k in _LATER and v == _LATER[k])}  # runs cached before a field existed keep their names
+    key = hashlib.sha1(json.dumps(dict(model=asdict(model_cfg), train=train), sort_keys=True).encode()).hexdigest()[:10]
     return f"{cfg.dataset}-{cfg.objective}{cfg.beta:g}-d{model_cfg.latent_dim}-s{cfg.seed}-{key}"
 
 def is_done(run_dir:str|Path) -> bool:
