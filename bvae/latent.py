@@ -32,7 +32,7 @@ def embed_2d(codes:Tensor, # codes (N, D), e.g. posterior means
         if method == 'pca': return PCA(2, random_state=seed).fit_transform(X) if X.shape[1] > 2 else X.copy()
         return TSNE(2, perplexity=min(perplexity, (len(X) - 1) / 3), init='pca', random_state=seed).fit_transform(X)
 
-# %% ../nbs/06_latent_space.ipynb #158a534c
+# %% ../nbs/06_latent_space.ipynb #5d06939a
 def separation(emb:np.ndarray|Tensor, # points (N, d): a map, or the codes themselves
                y:np.ndarray|Tensor, # their classes (N,)
                k:int=5, # neighbours that vote
