@@ -273,18 +273,19 @@ def sweep_metrics(runs:list, # runs that differ only in β and the seed
     clf = digit_classifier(data_of(runs[0], root).train)
     return [run_metrics(r, clf, root=root) for r in tqdm(runs, disable=not progress, desc='measuring')]
 
-# %% ../nbs/05_beta_comparison.ipynb #71958212
+# %% ../nbs/05_beta_comparison.ipynb #b45f27bb
 METRICS = dict(nelbo=('−ELBO (nats)', '.1f'), recon=('distortion (nats)', '.1f'), kl=('rate (nats)', '.2f'),
                active=('active dims', '.1f'), burda=('Burda units', '.1f'), probe_mean=('probe on means', '.3f'),
                probe_sample=('probe on samples', '.3f'), tc_q=('sampled TC (nats)', '.2f'), tc_means=('mean TC (nats)', '.2f'),
                recognised=('recognised', '.3f')) # column: (heading, format) of the summary tables
 
+def _by_beta(rows:list) -> dict: return {b: [r for r in rows if r['beta'] == b] for b in sorted({r['beta'] for r in rows})}
+
 def summarise(rows:list # one dict per run (see `run_metrics`)
              ) -> list[dict]:
     "One dict per β (in order of β): the number of runs, and the mean and std over seeds of every metric."
     out = []
-    for b in sorted({r['beta'] for r in rows}):
-        rs = [r for r in rows if r['beta'] == b]
+    for b, rs in _by_beta(rows).items():
         s = dict(beta=b, runs=len(rs))
         for k in METRICS:
             v = np.array([r[k] for r in rs], dtype=float)
@@ -299,9 +300,7 @@ def markdown_table(summary:list # `summarise`'s output
     cells = [[f"{s['beta']:g}", str(s['runs'])] + [f"{s[k]:{f}} ± {s[k + '_std']:{f}}" for k, (_, f) in METRICS.items()] for s in summary]
     return '\n'.join('| ' + ' | '.join(r) + ' |' for r in [head, ['---'] * len(head)] + cells)
 
-# %% ../nbs/05_beta_comparison.ipynb #a20a602c
-def _by_beta(rows:list) -> dict: return {b: [r for r in rows if r['beta'] == b] for b in sorted({r['beta'] for r in rows})}
-
+# %% ../nbs/05_beta_comparison.ipynb #e98c2537
 def plot_rate_distortion(rows:list, # one dict per run (see `run_metrics`)
                          ax=None, figsize=(6.5, 4.8)):
     "Distortion against rate: each run a dot, each β its mean ± std over seeds, lines of equal −ELBO."
