@@ -273,7 +273,7 @@ def sweep_metrics(runs:list, # runs that differ only in β and the seed
     clf = digit_classifier(data_of(runs[0], root).train)
     return [run_metrics(r, clf, root=root) for r in tqdm(runs, disable=not progress, desc='measuring')]
 
-# %% ../nbs/05_beta_comparison.ipynb #b45f27bb
+# %% ../nbs/05_beta_comparison.ipynb #b139d41b
 METRICS = dict(nelbo=('−ELBO (nats)', '.1f'), recon=('distortion (nats)', '.1f'), kl=('rate (nats)', '.2f'),
                active=('active dims', '.1f'), burda=('Burda units', '.1f'), probe_mean=('probe on means', '.3f'),
                probe_sample=('probe on samples', '.3f'), tc_q=('sampled TC (nats)', '.2f'), tc_means=('mean TC (nats)', '.2f'),
@@ -300,7 +300,7 @@ def markdown_table(summary:list # `summarise`'s output
     cells = [[f"{s['beta']:g}", str(s['runs'])] + [f"{s[k]:{f}} ± {s[k + '_std']:{f}}" for k, (_, f) in METRICS.items()] for s in summary]
     return '\n'.join('| ' + ' | '.join(r) + ' |' for r in [head, ['---'] * len(head)] + cells)
 
-# %% ../nbs/05_beta_comparison.ipynb #e98c2537
+# %% ../nbs/05_beta_comparison.ipynb #78dbb2ec
 def plot_rate_distortion(rows:list, # one dict per run (see `run_metrics`)
                          ax=None, figsize=(6.5, 4.8)):
     "Distortion against rate: each run a dot, each β its mean ± std over seeds, lines of equal −ELBO."
