@@ -273,13 +273,14 @@ def sweep_metrics(runs:list, # runs that differ only in β and the seed
     clf = digit_classifier(data_of(runs[0], root).train)
     return [run_metrics(r, clf, root=root) for r in tqdm(runs, disable=not progress, desc='measuring')]
 
-# %% ../nbs/05_beta_comparison.ipynb #b139d41b
+# %% ../nbs/05_beta_comparison.ipynb #acfd501c
 METRICS = dict(nelbo=('−ELBO (nats)', '.1f'), recon=('distortion (nats)', '.1f'), kl=('rate (nats)', '.2f'),
                active=('active dims', '.1f'), burda=('Burda units', '.1f'), probe_mean=('probe on means', '.3f'),
                probe_sample=('probe on samples', '.3f'), tc_q=('sampled TC (nats)', '.2f'), tc_means=('mean TC (nats)', '.2f'),
                recognised=('recognised', '.3f')) # column: (heading, format) of the summary tables
 
 def _by_beta(rows:list) -> dict: return {b: [r for r in rows if r['beta'] == b] for b in sorted({r['beta'] for r in rows})}
+def _sd(v) -> float: return float(np.std(v, ddof=1)) if len(v) > 1 else 0.0  # the spread over seeds: 0 for a single seed
 
 def summarise(rows:list # one dict per run (see `run_metrics`)
              ) -> list[dict]:
@@ -289,7 +290,7 @@ def summarise(rows:list # one dict per run (see `run_metrics`)
         s = dict(beta=b, runs=len(rs))
         for k in METRICS:
             v = np.array([r[k] for r in rs], dtype=float)
-            s[k], s[k + '_std'] = float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0
+            s[k], s[k + '_std'] = float(v.mean()), _sd(v)
         out.append(s)
     return out
 
@@ -300,7 +301,7 @@ def markdown_table(summary:list # `summarise`'s output
     cells = [[f"{s['beta']:g}", str(s['runs'])] + [f"{s[k]:{f}} ± {s[k + '_std']:{f}}" for k, (_, f) in METRICS.items()] for s in summary]
     return '\n'.join('| ' + ' | '.join(r) + ' |' for r in [head, ['---'] * len(head)] + cells)
 
-# %% ../nbs/05_beta_comparison.ipynb #78dbb2ec
+# %% ../nbs/05_beta_comparison.ipynb #c5744405
 def plot_rate_distortion(rows:list, # one dict per run (see `run_metrics`)
                          ax=None, figsize=(6.5, 4.8)):
     "Distortion against rate: each run a dot, each β its mean ± std over seeds, lines of equal −ELBO."
@@ -311,8 +312,7 @@ def plot_rate_distortion(rows:list, # one dict per run (see `run_metrics`)
     for i, (b, rs) in enumerate(groups.items()):
         kl, rec = np.array([r['kl'] for r in rs]), np.array([r['recon'] for r in rs])
         ax.scatter(kl, rec, color=cmap(i), s=10, alpha=0.5, zorder=3)
-        sd = lambda v: v.std(ddof=1) if len(v) > 1 else 0.0
-        ax.errorbar(kl.mean(), rec.mean(), xerr=sd(kl), yerr=sd(rec), fmt='o', ms=6, color=cmap(i), capsize=3, zorder=4, label=f'β = {b:g}')
+        ax.errorbar(kl.mean(), rec.mean(), xerr=_sd(kl), yerr=_sd(rec), fmt='o', ms=6, color=cmap(i), capsize=3, zorder=4, label=f'β = {b:g}')
         ax.annotate(f'β={b:g}', (kl.mean(), rec.mean()), xytext=(7, 4), textcoords='offset points', fontsize=9)
     ax.margins(0.08); ax.set_xlim(left=0); x0, x1, y0, y1 = ax.axis()
     for e in np.linspace(min(r['nelbo'] for r in rows), max(r['nelbo'] for r in rows), 5):
@@ -324,7 +324,7 @@ def plot_rate_distortion(rows:list, # one dict per run (see `run_metrics`)
     ax.legend(fontsize=8, ncol=2)
     return ax
 
-# %% ../nbs/05_beta_comparison.ipynb #40780ace
+# %% ../nbs/05_beta_comparison.ipynb #46daeb39
 def plot_metrics_vs_beta(rows:list, # one dict per run (see `run_metrics`)
                          figsize=(14, 7.5)):
     "Six panels of measures against β (log axis), each a mean ± std over seeds."
@@ -333,7 +333,7 @@ def plot_metrics_vs_beta(rows:list, # one dict per run (see `run_metrics`)
     betas = np.array(list(groups))
     def stat(f):  # mean and std over the seeds of each β of f(run), skipping None
         vals = [np.array([v for v in map(f, rs) if v is not None], dtype=float) for rs in groups.values()]
-        return (np.array([v.mean() if len(v) else np.nan for v in vals]), np.array([v.std(ddof=1) if len(v) > 1 else 0. for v in vals]))
+        return (np.array([v.mean() if len(v) else np.nan for v in vals]), np.array([_sd(v) for v in vals]))
     fig, axs = plt.subplots(2, 3, figsize=figsize)
     def line(ax, f, label, **kw):
         m, s = stat(f); ax.errorbar(betas, m, yerr=s, marker='o', ms=4, capsize=3, label=label, **kw)
